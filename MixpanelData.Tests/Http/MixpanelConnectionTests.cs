@@ -1,0 +1,471 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using MixpanelData.Configuration;
+using MixpanelData.Http;
+using MixpanelData.Tests.Support;
+
+namespace MixpanelData.Tests.Http;
+
+public sealed class MixpanelConnectionTests
+{
+    private const string Secret = "S3CRET-do-not-print";
+    private static readonly Credentials TestCredentials = new("svc.test.mp-service-account", Secret, 4242, MixpanelRegion.Us);
+
+    private static MixpanelClientOptions Options(LoopbackServer server) => new()
+    {
+        Credentials = TestCredentials,
+        Endpoints = server.Endpoints(),
+        Retry = new RetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
+    };
+
+    private static Task Json(HttpContext context, int status, string json, string? retryAfter = null)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        return context.Response.WriteAsync(json);
+    }
+
+    [Test]
+    public async Task SendAsync_AnyQuery_SendsBasicAuthProjectIdWorkspaceAndDefaultHeaders()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, """{"ok":true}"""));
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            WorkspaceId = 77,
+            DefaultHeaders = new Dictionary<string, string> { ["X-Internal-Source"] = "copilot" },
+        });
+
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Signed up"), new("on", null)] });
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
+
+        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        foreach (var seen in server.Requests)
+        {
+            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"svc.test.mp-service-account:{Secret}"));
+            Assert.That(seen.Headers["Authorization"], Is.EqualTo(expected));
+            Assert.That(seen.Query["project_id"], Is.EqualTo("4242"));
+            Assert.That(seen.Query["workspace_id"], Is.EqualTo("77"));
+            Assert.That(seen.Headers["X-Internal-Source"], Is.EqualTo("copilot"));
+            Assert.That(seen.Headers["Accept-Encoding"], Does.Contain("gzip"));
+        }
+
+        Assert.That(server.Requests[0].Path, Is.EqualTo("/api/query/segmentation"));
+        Assert.That(server.Requests[0].Query["event"], Is.EqualTo("Signed up"));
+        Assert.That(server.Requests[0].Query.ContainsKey("on"), Is.False, "null parameters are left out");
+        Assert.That(server.Requests[1].Method, Is.EqualTo("POST"));
+        Assert.That(server.Requests[1].Body, Is.EqualTo("where=true"));
+    }
+
+    [Test]
+    public async Task SendAsync_NotProjectScoped_OmitsProjectId()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, """{"status":"ok","results":{}}"""));
+        await using var connection = new MixpanelConnection(Options(server));
+
+        await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
+
+        Assert.That(server.Requests.Single().Path, Is.EqualTo("/api/app/me"));
+        Assert.That(server.Requests.Single().Query.ContainsKey("project_id"), Is.False);
+    }
+
+    [Test]
+    public async Task SendAsync_GzipBody_IsInflated()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            c.Response.Headers.ContentEncoding = "gzip";
+            c.Response.ContentType = "application/json";
+            using var buffer = new MemoryStream();
+            await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await gzip.WriteAsync(Encoding.UTF8.GetBytes("""{"data":"compressed"}"""));
+            }
+
+            await c.Response.Body.WriteAsync(buffer.ToArray());
+        });
+        await using var connection = new MixpanelConnection(Options(server));
+
+        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "events/names"));
+
+        Assert.That(Encoding.UTF8.GetString(response.Body), Is.EqualTo("""{"data":"compressed"}"""));
+    }
+
+    [Test]
+    public async Task SendAsync_429WithRetryAfter_WaitsThenRetriesAndReportsTheWait()
+    {
+        var calls = 0;
+        await using var server = await LoopbackServer.StartAsync(c =>
+            Interlocked.Increment(ref calls) == 1
+                ? Json(c, 429, """{"error":"Query rate limit exceeded for project_id: 4242."}""", retryAfter: "1")
+                : Json(c, 200, """{"ok":1}"""));
+        var waits = new List<RateLimitWait>();
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            OnRateLimitWait = w => { lock (waits) { waits.Add(w); } return ValueTask.CompletedTask; },
+        });
+
+        var clock = Stopwatch.StartNew();
+        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        clock.Stop();
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "Retry-After: 1 must be honoured");
+        Assert.That(waits, Has.Count.EqualTo(1));
+        Assert.That(waits[0].Kind, Is.EqualTo(RateLimitKind.Server));
+        Assert.That(waits[0].EstimatedWait, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(waits[0].ToString(), Does.Contain("waiting 1 s"));
+    }
+
+    [Test]
+    public async Task SendAsync_429RetryAfterLongerThanMaxWait_FailsAtOnceWithRetryTime()
+    {
+        await using var server = await LoopbackServer.StartAsync(c =>
+            Json(c, 429, """{"error":"Query rate limit exceeded for project_id: 4242. This request exceeded the rate limit (61/60 queries running in the last hour)."}""", retryAfter: "3600"));
+        await using var connection = new MixpanelConnection(Options(server) with { MaxRateLimitWait = TimeSpan.FromSeconds(30) });
+
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+
+        Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromHours(1)));
+        Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(ex.MixpanelError, Does.Contain("61/60"));
+        Assert.That(ex.Code, Is.EqualTo("rate_limited"));
+        Assert.That(server.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task SendAsync_5xxThenSuccess_IsRetried()
+    {
+        var calls = 0;
+        await using var server = await LoopbackServer.StartAsync(c =>
+            Interlocked.Increment(ref calls) <= 2 ? Json(c, 503, """{"error":"Service Unavailable"}""") : Json(c, 200, "[]"));
+        await using var connection = new MixpanelConnection(Options(server));
+
+        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.Requests, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task SendAsync_5xxEveryTime_ThrowsServerExceptionAfterAllAttempts()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
+        await using var connection = new MixpanelConnection(Options(server));
+
+        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention")));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+        Assert.That(ex.MixpanelError, Is.EqualTo("Timeout Error."));
+        Assert.That(ex.RequestPath, Is.EqualTo("/api/query/retention"));
+        Assert.That(server.Requests, Has.Count.EqualTo(4), "1 attempt + 3 retries");
+    }
+
+    [TestCase(400, """{"request":"/api/query/segmentation","error":"Error in from_date: invalid date, bad year"}""", typeof(QueryException), "query_error", "Error in from_date: invalid date, bad year")]
+    [TestCase(401, """{"error":"Unable to authenticate request"}""", typeof(AuthenticationException), "authentication", "Unable to authenticate request")]
+    [TestCase(402, """{"error":"Payment Required"}""", typeof(PaymentRequiredException), "payment_required", "Payment Required")]
+    [TestCase(403, """{"error":"Date range exceeds 90 days into the past"}""", typeof(PermissionDeniedException), "permission_denied", "Date range exceeds 90 days into the past")]
+    [TestCase(404, """{"error":"bookmark not found"}""", typeof(NotFoundException), "not_found", "bookmark not found")]
+    [TestCase(412, """{"error":"UserVisiblePreconditionFailedError: Uncaught exception TypeError"}""", typeof(JqlException), "jql_error", "UserVisiblePreconditionFailedError: Uncaught exception TypeError")]
+    public async Task SendAsync_ClientErrorStatus_MapsToTypedExceptionWithoutRetry(int status, string body, Type expectedType, string expectedCode, string expectedError)
+    {
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, status, body));
+        await using var connection = new MixpanelConnection(Options(server));
+
+        MixpanelApiException? caught = null;
+        try
+        {
+            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        }
+        catch (MixpanelApiException ex)
+        {
+            caught = ex;
+        }
+
+        Assert.That(caught, Is.Not.Null.And.TypeOf(expectedType));
+        Assert.That(caught!.Code, Is.EqualTo(expectedCode));
+        Assert.That(caught.MixpanelError, Is.EqualTo(expectedError));
+        Assert.That(caught.Message, Does.Contain(expectedError));
+        Assert.That(caught.RequestPath, Is.EqualTo("/api/query/segmentation"));
+        Assert.That((int?)caught.StatusCode, Is.EqualTo(status));
+        Assert.That(server.Requests, Has.Count.EqualTo(1), "4xx other than 429 is never retried");
+    }
+
+    [Test]
+    public async Task OpenStreamAsync_ExportPlainText400UnableToAuthenticate_IsAuthenticationError()
+    {
+        await using var server = await LoopbackServer.StartAsync(c =>
+        {
+            c.Response.StatusCode = 400;
+            c.Response.ContentType = "text/plain";
+            return c.Response.WriteAsync("Unable to authenticate request");
+        });
+        await using var connection = new MixpanelConnection(Options(server));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export")));
+
+        Assert.That(ex!.RequestPath, Is.EqualTo("/api/2.0/export"));
+        Assert.That(ex.ResponseExcerpt, Is.EqualTo("Unable to authenticate request"));
+    }
+
+    [Test]
+    public async Task OpenStreamAsync_ExportJsonl_StreamsTheBody()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            c.Response.ContentType = "text/plain";
+            await c.Response.WriteAsync("{\"event\":\"a\"}\n");
+            await c.Response.Body.FlushAsync();
+            await c.Response.WriteAsync("{\"event\":\"b\"}\n");
+        });
+        await using var connection = new MixpanelConnection(Options(server));
+
+        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-01-01")] });
+        using var reader = new StreamReader(stream.Body);
+        var text = await reader.ReadToEndAsync();
+
+        Assert.That(text, Is.EqualTo("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
+        Assert.That(server.Requests.Single().Query["project_id"], Is.EqualTo("4242"));
+    }
+
+    [Test]
+    public async Task SendAsync_ErrorBodyEchoesSecret_SecretNeverInExceptionOrExcerpt()
+    {
+        await using var server = await LoopbackServer.StartAsync(c =>
+            Json(c, 400, $$"""{"request":"/api/query/segmentation?secret={{Secret}}","error":"bad value {{Secret}}"}"""));
+        await using var connection = new MixpanelConnection(Options(server));
+
+        var ex = await Assert.ThrowsAsync<QueryException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+
+        Assert.That(ex!.ToString(), Does.Not.Contain(Secret));
+        Assert.That(ex.MixpanelError, Does.Not.Contain(Secret));
+        Assert.That(ex.ResponseExcerpt, Does.Not.Contain(Secret));
+        Assert.That(connection.Options.ToString(), Does.Not.Contain(Secret));
+    }
+
+    [Test]
+    public async Task SendAsync_TwentyParallelCallers_NeverMoreThanFiveQueriesInFlightAtTheServer()
+    {
+        var inFlight = 0;
+        var maxInFlight = 0;
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            int seen;
+            while ((seen = Volatile.Read(ref maxInFlight)) < now && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen)
+            {
+            }
+
+            await Task.Delay(150);
+            Interlocked.Decrement(ref inFlight);
+            await Json(c, 200, "{}");
+        });
+        await using var connection = new MixpanelConnection(Options(server));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))] })));
+
+        Assert.That(server.Requests, Has.Count.EqualTo(20));
+        Assert.That(maxInFlight, Is.EqualTo(5), "the limit is 5 concurrent, and 20 callers should reach it");
+    }
+
+    [Test]
+    public async Task SendAsync_HourlyBudgetSpent_WaitsForTheWindowAndReportsIt()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        var waited = new TaskCompletionSource<RateLimitWait>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            TimeProvider = time,
+            OnRateLimitWait = w => { waited.TrySetResult(w); return ValueTask.CompletedTask; },
+        });
+
+        for (var i = 0; i < 60; i++)
+        {
+            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var sixtyFirst = connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention"));
+        var wait = await waited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The first of the 60 was sent at 12:00:00 and the clock now reads 12:10:00: it ages out at 13:00:00.
+        Assert.That(wait.Kind, Is.EqualTo(RateLimitKind.Hourly));
+        Assert.That(wait.EstimatedWait, Is.EqualTo(TimeSpan.FromMinutes(50)));
+        await Task.Delay(200);
+        Assert.That(sixtyFirst.IsCompleted, Is.False);
+        Assert.That(server.Requests, Has.Count.EqualTo(60));
+
+        time.Advance(TimeSpan.FromMinutes(50));
+        await sixtyFirst.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(server.Requests, Has.Count.EqualTo(61));
+        Assert.That(server.Requests[^1].Path, Is.EqualTo("/api/query/retention"));
+    }
+
+    [Test]
+    public async Task SendAsync_HourlyBudgetSpentAndWaitTooLong_ThrowsRateLimitedWithRetryTime()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            TimeProvider = time,
+            RateLimits = new RateLimitOptions { QueryPerHour = 3 },
+            MaxRateLimitWait = TimeSpan.FromMinutes(5),
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        }
+
+        time.Advance(TimeSpan.FromMinutes(20));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+
+        Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(40)));
+        Assert.That(ex.Message, Does.Contain("2400 s"));
+        Assert.That(server.Requests, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task SendAsync_UncountedQueryPaths_DoNotSpendTheHourlyBudget()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            TimeProvider = time,
+            RateLimits = new RateLimitOptions { QueryPerHour = 2 },
+            MaxRateLimitWait = TimeSpan.Zero,
+        });
+
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
+        for (var page = 1; page <= 5; page++)
+        {
+            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("session_id", "abc"), new("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture))] });
+        }
+
+        await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+
+        Assert.That(connection.RateLimiter.QueryHourlyRemaining, Is.Zero, "the first engage page and the segmentation count; session pages and /me do not");
+        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels")));
+    }
+
+    [Test]
+    public async Task SendAsync_CancelledWhileWaitingForTheHourlyBudget_StopsWithinASecond()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            TimeProvider = time,
+            RateLimits = new RateLimitOptions { QueryPerHour = 1 },
+            OnRateLimitWait = _ => { waiting.TrySetResult(); return ValueTask.CompletedTask; },
+        });
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+
+        using var cts = new CancellationTokenSource();
+        var blocked = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token);
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        await cts.CancelAsync();
+
+        await Assert.CatchAsync<OperationCanceledException>(() => blocked);
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        Assert.That(server.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task SendAsync_CancelledDuringSlowResponse_StopsWithinASecond()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+            await Json(c, 200, "{}");
+        });
+        await using var connection = new MixpanelConnection(Options(server));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var clock = Stopwatch.StartNew();
+        await Assert.CatchAsync<OperationCanceledException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token));
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.3)));
+        Assert.That(server.Requests, Has.Count.EqualTo(1), "a cancelled call is not retried");
+    }
+
+    [Test]
+    public async Task SendAsync_AttemptTimesOut_RetriesThenThrowsTransportException()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted);
+            await Json(c, 200, "{}");
+        });
+        await using var connection = new MixpanelConnection(Options(server) with
+        {
+            QueryTimeout = TimeSpan.FromMilliseconds(200),
+            Retry = new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(10) },
+        });
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+
+        Assert.That(ex!.Message, Does.Contain("within 0 s").Or.Contain("did not answer"));
+        Assert.That(server.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task SendAsync_RateLimitPolicyHeader_LearnsTheHourlyQuota()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(c =>
+        {
+            c.Response.Headers["RateLimit-Policy"] = "\"project\";q=2;w=3600, \"project-concurrency\";q=5;qu=\"concurrent-requests\"";
+            return Json(c, 200, "{}");
+        });
+        await using var connection = new MixpanelConnection(Options(server) with { TimeProvider = time, MaxRateLimitWait = TimeSpan.FromSeconds(1) });
+
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+
+        Assert.That(connection.RateLimiter.QueryHourlyQuota, Is.EqualTo(2));
+        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+    }
+
+    [Test]
+    public async Task DetectAsync_WrongRegionsAnswer401_ReturnsTheFirstRegionThatAccepts()
+    {
+        await using var server = await LoopbackServer.StartAsync(c =>
+            c.Request.Path.StartsWithSegments("/eu")
+                ? Json(c, 200, """{"status":"ok","results":{"user_id":1}}""")
+                : Json(c, 401, """{"error":"Unable to authenticate request"}"""));
+        var options = Options(server);
+
+        var region = await RegionDetector.DetectAsync(options, r => server.Endpoints("/" + r.ToConfigString()));
+
+        Assert.That(region, Is.EqualTo(MixpanelRegion.Eu));
+        Assert.That(server.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/us/api/app/me", "/eu/api/app/me" }));
+    }
+
+    [Test]
+    public async Task DetectAsync_EveryRegionRefuses_ThrowsAuthenticationNamingTheRegions()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => Json(c, 401, """{"error":"Unable to authenticate request"}"""));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RegionDetector.DetectAsync(Options(server), r => server.Endpoints("/" + r.ToConfigString())));
+
+        Assert.That(ex!.Message, Does.Contain("us").And.Contain("eu").And.Contain("in"));
+        Assert.That(ex.Message, Does.Not.Contain(Secret));
+        Assert.That(server.Requests, Has.Count.EqualTo(3));
+    }
+}
