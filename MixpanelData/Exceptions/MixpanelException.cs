@@ -41,6 +41,8 @@ public static class MixpanelErrorCodes
     public const string Transport = "transport";
     /// <summary>A response could not be understood (unexpected shape, truncated stream).</summary>
     public const string InvalidResponse = "invalid_response";
+    /// <summary>A segmentation expression (<c>where</c>, <c>on</c>) is malformed.</summary>
+    public const string InvalidExpression = "invalid_expression";
     /// <summary>The local DuckDB store refused or failed an operation.</summary>
     public const string LocalStore = "local_store";
 }
