@@ -261,7 +261,7 @@ public sealed class AccountResolver
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+        if (!ConfigMessages.TryParseAbsoluteUrl(text, out var url))
         {
             throw OverrideError(account, $"{variable} is not an absolute URL; write it as https://host/path.");
         }

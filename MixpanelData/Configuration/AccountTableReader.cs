@@ -15,26 +15,31 @@ internal sealed class AccountTableReader
 {
     private readonly TomlTable _root;
     private readonly TomlTable? _accounts;
+    private readonly string[] _secrets;
 
     private AccountTableReader(string path, TomlTable root)
     {
         Path = path;
         _root = root;
+        _secrets = [];
         if (root.TryGetValue("accounts", out var accounts))
         {
             if (accounts is not TomlTable table)
             {
-                throw new ConfigurationException(
-                    $"{path}:{accounts.Line}: 'accounts' must be a table of [accounts.<name>] tables, not a {accounts.TypeName}.", [Tried(path)]);
+                throw Fail(accounts.Line, $"'accounts' must be a table of [accounts.<name>] tables, not {accounts.Described}");
             }
 
+            // Collected first so that every later message, whichever account it is about, can be scrubbed of all of them.
+            _secrets = table.Keys
+                .Select(k => table.TryGetValue(k, out var entry) && entry is TomlTable t && t.TryGetValue("secret", out var s) && s is TomlString str ? str.Value : null)
+                .OfType<string>()
+                .ToArray();
             foreach (var name in table.Keys)
             {
                 table.TryGetValue(name, out var entry);
                 if (entry is not TomlTable)
                 {
-                    throw new ConfigurationException(
-                        $"{path}:{entry!.Line}: {Label(name)} must be a table of account settings, not a {entry.TypeName}.", [Tried(path)]);
+                    throw Fail(entry!.Line, $"{Label(name)} must be a table of account settings, not {entry.Described}");
                 }
             }
 
@@ -75,14 +80,12 @@ internal sealed class AccountTableReader
 
         if (value is not TomlString { Value: var name })
         {
-            throw new ConfigurationException(
-                $"{Path}:{value.Line}: 'default' must be a string naming an account (default = \"production\"), not a {value.TypeName}.", [Tried(Path)]);
+            throw Fail(value.Line, $"'default' must be a string naming an account (default = \"production\"), not {value.Described}");
         }
 
         if (!Names.Contains(name, StringComparer.Ordinal))
         {
-            throw new ConfigurationException(
-                $"{Path}:{value.Line}: default = {TomlReader.FormatKey(name)} names no account in this file; {DescribeNames()}. Fix 'default' or add an {Label(name)} table.", [Tried(Path)]);
+            throw Fail(value.Line, $"default = \"{name}\" names no account in this file; {DescribeNames()}. Fix 'default' or add an {Label(name)} table");
         }
 
         return name;
@@ -99,31 +102,23 @@ internal sealed class AccountTableReader
     {
         if (_accounts is null || !_accounts.TryGetValue(name, out var value) || value is not TomlTable table)
         {
-            throw new ConfigurationException($"{Path}: no account {Label(name)}; {DescribeNames()}.", [Tried(Path)]);
+            throw Fail(null, $"no account {Label(name)}; {DescribeNames()}");
         }
 
         var label = Label(name);
         var secret = RequiredString(table, label, "secret");
-        try
+        var username = RequiredString(table, label, "username");
+        var projectId = PositiveId(table, label, "project_id")
+            ?? throw Fail(table.Line, $"{label} is missing 'project_id' (the numeric Mixpanel project id, e.g. project_id = 123456)");
+        var region = Region(table, label);
+        return new MixpanelAccount(name, new Credentials(username, secret, projectId, region), $"{Path} {label}")
         {
-            var username = RequiredString(table, label, "username");
-            var projectId = PositiveId(table, label, "project_id")
-                ?? throw Fail(table.Line, $"{label} is missing 'project_id' (the numeric Mixpanel project id, e.g. project_id = 123456)");
-            var region = Region(table, label);
-            return new MixpanelAccount(name, new Credentials(username, secret, projectId, region), $"{Path} {label}")
-            {
-                WorkspaceId = PositiveId(table, label, "workspace_id"),
-                Headers = Headers(table, label),
-                QueryUrl = Url(table, label, "query_url"),
-                ExportUrl = Url(table, label, "export_url"),
-                AppUrl = Url(table, label, "app_url"),
-            };
-        }
-        catch (ConfigurationException ex) when (ConfigMessages.Reveals(ex.Message, secret))
-        {
-            // Defence in depth: a value echoed in a message (a URL, a region) might be the secret pasted in the wrong place.
-            throw new ConfigurationException(ConfigMessages.Redact(ex.Message, secret), ex.SourcesTried);
-        }
+            WorkspaceId = PositiveId(table, label, "workspace_id"),
+            Headers = Headers(table, label),
+            QueryUrl = Url(table, label, "query_url"),
+            ExportUrl = Url(table, label, "export_url"),
+            AppUrl = Url(table, label, "app_url"),
+        };
     }
 
     private string RequiredString(TomlTable table, string label, string key)
@@ -135,7 +130,7 @@ internal sealed class AccountTableReader
 
         if (value is not TomlString { Value: var text })
         {
-            throw Fail(value.Line, $"{label} {key} must be a quoted string, not a {value.TypeName}");
+            throw Fail(value.Line, $"{label} {key} must be a quoted string, not {value.Described}");
         }
 
         if (string.IsNullOrWhiteSpace(text))
@@ -174,7 +169,7 @@ internal sealed class AccountTableReader
             return region;
         }
 
-        var shown = value is TomlString s ? $"\"{s.Value}\"" : $"a {value.TypeName}";
+        var shown = value is TomlString s ? $"\"{s.Value}\"" : value.Described;
         throw Fail(value.Line, $"{label} region is {shown}; it must be \"us\", \"eu\" or \"in\" (or leave it out to detect the region)");
     }
 
@@ -187,7 +182,7 @@ internal sealed class AccountTableReader
 
         if (value is not TomlTable headers)
         {
-            throw Fail(value.Line, $"{label} headers must be a table, e.g. headers = {{ \"X-Source\" = \"copilot\" }}, not a {value.TypeName}");
+            throw Fail(value.Line, $"{label} headers must be a table, e.g. headers = {{ \"X-Source\" = \"copilot\" }}, not {value.Described}");
         }
 
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -207,7 +202,7 @@ internal sealed class AccountTableReader
 
             if (header is not TomlString { Value: var headerValue })
             {
-                throw Fail(header!.Line, $"{label} headers: the value of {shownName} must be a quoted string, not a {header!.TypeName}");
+                throw Fail(header!.Line, $"{label} headers: the value of {shownName} must be a quoted string, not {header!.Described}");
             }
 
             if (!HttpHeaderRules.IsValidValue(headerValue))
@@ -217,7 +212,8 @@ internal sealed class AccountTableReader
 
             if (!result.TryAdd(headerName, headerValue))
             {
-                throw Fail(header.Line, $"{label} headers: {shownName} is given twice (header names ignore case)");
+                var other = result.Keys.First(k => string.Equals(k, headerName, StringComparison.OrdinalIgnoreCase));
+                throw Fail(header.Line, $"{label} headers: {shownName} repeats {TomlReader.FormatKey(other)} (header names ignore case)");
             }
         }
 
@@ -233,10 +229,10 @@ internal sealed class AccountTableReader
 
         if (value is not TomlString { Value: var text })
         {
-            throw Fail(value.Line, $"{label} {key} must be a quoted URL string, not a {value.TypeName}");
+            throw Fail(value.Line, $"{label} {key} must be a quoted URL string, not {value.Described}");
         }
 
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url))
+        if (!ConfigMessages.TryParseAbsoluteUrl(text, out var url))
         {
             throw Fail(value.Line, $"{label} {key} is not an absolute URL; write it as https://host/path");
         }
@@ -251,6 +247,14 @@ internal sealed class AccountTableReader
         }
     }
 
-    private ConfigurationException Fail(int line, string message, Exception? inner = null) =>
-        new($"{Path}:{line}: {message}.", [Tried(Path)], inner);
+    /// <summary>
+    /// Builds the error for <c>path:line: message.</c>. Values echoed into messages (a region, a URL,
+    /// a header name) are scrubbed of every secret in the file, in case one was pasted in the wrong place.
+    /// </summary>
+    private ConfigurationException Fail(int? line, string message, Exception? inner = null)
+    {
+        var text = ConfigMessages.Redact($"{Path}{(line is { } l ? $":{l}" : string.Empty)}: {message}.", _secrets);
+        var safeInner = inner is not null && ConfigMessages.Reveals(inner.Message, _secrets) ? null : inner;
+        return new ConfigurationException(text, [Tried(Path)], safeInner);
+    }
 }

@@ -16,11 +16,32 @@ internal static class ConfigMessages
             : message;
     }
 
-    /// <summary>Whether <paramref name="message"/> contains <paramref name="secret"/>.</summary>
-    public static bool Reveals(string message, string? secret) =>
-        secret is { Length: >= MinimumRedactedLength } && message.Contains(secret, StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="message"/> contains any of <paramref name="secrets"/>.</summary>
+    public static bool Reveals(string message, params IEnumerable<string?> secrets) =>
+        secrets.Any(s => s is { Length: >= MinimumRedactedLength } && message.Contains(s, StringComparison.Ordinal));
 
-    /// <summary><paramref name="message"/> with every occurrence of <paramref name="secret"/> replaced by <see cref="Credentials.Redacted"/>.</summary>
-    public static string Redact(string message, string? secret) =>
-        Reveals(message, secret) ? message.Replace(secret!, Credentials.Redacted, StringComparison.Ordinal) : message;
+    /// <summary><paramref name="message"/> with every occurrence of each of <paramref name="secrets"/> replaced by <see cref="Credentials.Redacted"/>.</summary>
+    public static string Redact(string message, params IEnumerable<string?> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            if (secret is { Length: >= MinimumRedactedLength })
+            {
+                message = message.Replace(secret, Credentials.Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>
+    /// Parses a URL written with a scheme (<c>https://…</c>). A bare path such as <c>/api/query</c> is
+    /// rejected here rather than being read as a <c>file://</c> URL, which Unix runtimes would do.
+    /// </summary>
+    public static bool TryParseAbsoluteUrl(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+    {
+        url = null;
+        var trimmed = text.Trim();
+        return trimmed.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(trimmed, UriKind.Absolute, out url);
+    }
 }

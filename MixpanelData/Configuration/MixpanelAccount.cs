@@ -68,7 +68,10 @@ public sealed record MixpanelAccount(string Name, Credentials Credentials, strin
     {
         if (url is not null)
         {
-            sb.Append(", ").Append(name).Append(" = ").Append(url.GetLeftPart(UriPartial.Path));
+            // No user info, query or fragment: any of them could carry a key.
+            sb.Append(", ").Append(name).Append(" = ").Append(url.IsAbsoluteUri
+                ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+                : "(relative)");
         }
     }
 }

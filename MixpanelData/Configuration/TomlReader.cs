@@ -365,7 +365,7 @@ internal sealed class TomlReader
         }
 
         if (token.Length > 0 && (char.IsAsciiDigit(token[0]) || token[0] is '+' or '-')
-            && token.Any(ch => ch is '.' or 'e' or 'E' or ':'))
+            && token.AsSpan(1).IndexOfAny(".eE:-T") >= 0)
         {
             throw Error($"bad value for key '{key}': floats and dates are not supported; write a whole number or a quoted string");
         }

@@ -16,6 +16,9 @@ internal abstract class TomlValue
 
     /// <summary>The TOML type name, for error messages ("string", "integer", …).</summary>
     public abstract string TypeName { get; }
+
+    /// <summary>The type name with its article, for "not an integer" style messages.</summary>
+    public string Described => (TypeName[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an " : "a ") + TypeName;
 }
 
 /// <summary>A basic or literal string.</summary>
