@@ -48,6 +48,7 @@ public sealed class AccountResolver
     /// <c>MP_CONFIG_PATH</c>, else <c>&lt;home&gt;/.mp/config.toml</c>. <see langword="null"/> when
     /// none is given and the home directory is unknown.
     /// </summary>
+    /// <exception cref="ConfigurationException">The given path is not a valid path.</exception>
     public string? ConfigPath
     {
         get
@@ -62,7 +63,17 @@ public sealed class AccountResolver
                     explicitPath = Path.Combine(home, explicitPath.Length > 2 ? explicitPath[2..] : string.Empty);
                 }
 
-                return Path.GetFullPath(explicitPath);
+                try
+                {
+                    return Path.GetFullPath(explicitPath);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ConfigurationException(
+                        $"The config file path {(NonEmpty(_options.ConfigPath) is null ? $"in {ConfigPathVariable} " : string.Empty)}is not a valid path: {ConfigMessages.WithoutParameterName(ex)}",
+                        [$"config file {explicitPath}"],
+                        ex);
+                }
             }
 
             return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".mp", "config.toml");

@@ -243,7 +243,7 @@ internal sealed class AccountTableReader
         }
         catch (ArgumentException ex)
         {
-            throw Fail(value.Line, $"{label} {ConfigMessages.WithoutParameterName(ex)}", ex);
+            throw Fail(value.Line, $"{label} {key} is not usable: {ConfigMessages.WithoutParameterName(ex).TrimEnd('.')}", ex);
         }
     }
 
