@@ -259,6 +259,14 @@ public sealed class AccountResolverTests
     }
 
     [Test]
+    public void ConfigPath_InvalidVariable_ThrowsConfigurationException()
+    {
+        _sandbox.Set("MP_CONFIG_PATH", "bad\0path");
+
+        Assert.That(() => _sandbox.CreateSut().ConfigPath, Throws.TypeOf<ConfigurationException>().With.Message.Contains("MP_CONFIG_PATH"));
+    }
+
+    [Test]
     public void ConfigPath_Default_IsDotMpUnderHome()
     {
         Assert.That(_sandbox.CreateSut().ConfigPath, Is.EqualTo(_sandbox.DefaultConfigPath));

@@ -58,9 +58,6 @@ internal sealed class AccountTableReader
     /// <summary>Loads and checks <paramref name="path"/> (which exists).</summary>
     public static AccountTableReader Load(string path) => new(path, ConfigFile.Load(path));
 
-    /// <summary>Parses <paramref name="text"/> as if it had been read from <paramref name="path"/>.</summary>
-    internal static AccountTableReader FromText(string text, string path) => new(path, TomlReader.Parse(text, path));
-
     /// <summary>The description used in "sources tried" lists.</summary>
     public static string Tried(string path) => $"config file {path}";
 
@@ -106,8 +103,8 @@ internal sealed class AccountTableReader
         }
 
         var label = Label(name);
-        var secret = RequiredString(table, label, "secret");
         var username = RequiredString(table, label, "username");
+        var secret = RequiredString(table, label, "secret");
         var projectId = PositiveId(table, label, "project_id")
             ?? throw Fail(table.Line, $"{label} is missing 'project_id' (the numeric Mixpanel project id, e.g. project_id = 123456)");
         var region = Region(table, label);
