@@ -60,7 +60,8 @@ public sealed record MixpanelEndpoints(Uri Query, Uri Export, Uri App)
         return builder.Uri;
     }
 
-    private static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
+    // Without user info: a URL written as https://user:secret@host must not echo the secret back.
+    private static string Describe(Uri url) => url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     private static MixpanelEndpoints Create(string host, string dataHost) => new(
         new Uri($"https://{host}/api/query"),
