@@ -59,7 +59,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     }
 
     /// <summary>Endpoints whose three bases all point at this server, under <paramref name="prefix"/>.</summary>
-    public Configuration.MixpanelEndpoints Endpoints(string prefix = "") => new(
+    public MixpanelData.Configuration.MixpanelEndpoints Endpoints(string prefix = "") => new(
         new Uri(BaseUri, $"{prefix}/api/query"),
         new Uri(BaseUri, $"{prefix}/api/2.0"),
         new Uri(BaseUri, $"{prefix}/api/app"));
