@@ -1,1 +1,4 @@
-return 0;
+using MixpanelData.Mcp.Cli;
+
+var root = CommandLine.Build(Console.Error, Environment.GetEnvironmentVariable);
+return await root.Parse(args).InvokeAsync();

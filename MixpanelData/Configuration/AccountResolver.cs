@@ -224,7 +224,10 @@ public sealed class AccountResolver
             "No Mixpanel credentials found. Set MP_USERNAME, MP_SECRET and MP_PROJECT_ID (MP_REGION optional), " +
             $"or add an [accounts.<name>] table with username, secret and project_id to {path ?? "~/.mp/config.toml"}. " +
             $"Looked at: {string.Join("; ", tried)}.",
-            tried);
+            tried)
+        {
+            NothingConfigured = true,
+        };
     }
 
     private MixpanelAccount ApplyEnvironmentOverrides(MixpanelAccount account)

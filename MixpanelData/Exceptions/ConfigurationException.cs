@@ -18,4 +18,10 @@ public sealed class ConfigurationException : MixpanelException
 
     /// <summary>Every credential source that was consulted, in order, each described in a few words.</summary>
     public IReadOnlyList<string> SourcesTried { get; }
+
+    /// <summary>
+    /// True when no credentials are configured anywhere (as opposed to configured wrongly): the one case
+    /// in which a program may fall back to the demo project.
+    /// </summary>
+    public bool NothingConfigured { get; init; }
 }
