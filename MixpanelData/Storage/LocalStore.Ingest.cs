@@ -1,0 +1,465 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using MixpanelData.Storage.Native;
+
+namespace MixpanelData.Storage;
+
+public sealed partial class LocalStore
+{
+    private const string EventsColumns = "event_name VARCHAR, event_time TIMESTAMP, distinct_id VARCHAR, insert_id VARCHAR, properties JSON";
+    private const string ProfilesColumns = "distinct_id VARCHAR, properties JSON, last_seen TIMESTAMP";
+    private const int MaxLineBytes = 64 * 1024 * 1024;
+
+    /// <summary>Spool segment size: DuckDB loads one segment while the next is being written.</summary>
+    internal long SpoolSegmentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Loads Mixpanel export JSONL (already decompressed; one <c>{"event":…,"properties":{"time":…,…}}</c> per line)
+    /// into an events table (<c>event_name, event_time (UTC), distinct_id, insert_id, properties JSON</c>).
+    /// <para>
+    /// How: lines are checked and spooled to files in the store's private spool folder, and DuckDB bulk-loads
+    /// each file with <c>read_ndjson</c> into a staging table while the next is written, so memory does not
+    /// grow with the number of events. The staging table then replaces (or is appended to) the target in one
+    /// transaction together with its metadata row: a failure or cancellation at any point leaves the previous
+    /// table exactly as it was. Appending skips events whose <c>$insert_id</c> is already in the table (or
+    /// earlier in the same input). Malformed lines are counted and sampled in the result; a line reading
+    /// <c>terminated early</c> (Mixpanel's mark of a cut-off export) fails the load.
+    /// </para>
+    /// </summary>
+    /// <exception cref="LocalStoreException">Invalid table name, read-only store, a <c>terminated early</c> stream, or a DuckDB failure.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was changed.</exception>
+    public async Task<IngestResult> IngestEventsAsync(string table, Stream jsonl, IngestOptions? options = null, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jsonl);
+        var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: true));
+        return await IngestEventsAsync(table, reader, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>
+    public async Task<IngestResult> IngestEventsAsync(string table, PipeReader jsonl, IngestOptions? options = null, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jsonl);
+        var name = StoreIdentifiers.ValidateTable(table);
+        ThrowIfReadOnly();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= new IngestOptions();
+        var started = _options.TimeProvider.GetTimestamp();
+        var stage = StoreIdentifiers.ReservedPrefix + "stage_" + Guid.NewGuid().ToString("N");
+        var state = new LineState(options.MalformedSampleLimit);
+        var connection = Rent();
+        var interrupted = false;
+        var spool = new SpoolWriter(_database.SpoolDirectory);
+        Task pending = Task.CompletedTask;
+        var staged = false;
+        try
+        {
+            await using (cancellationToken.Register(() =>
+            {
+                interrupted = true;
+                connection.Interrupt();
+            }).ConfigureAwait(false))
+            {
+                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
+                staged = true;
+                long lastReport = 0;
+                while (true)
+                {
+                    var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var buffer = read.Buffer;
+                    while (TryTakeLine(ref buffer, out var line))
+                    {
+                        AcceptLine(line, state, spool);
+                    }
+                    if (read.IsCompleted)
+                    {
+                        if (!buffer.IsEmpty)
+                        {
+                            AcceptLine(buffer, state, spool);
+                        }
+                        state.Bytes += read.Buffer.Length;
+                        jsonl.AdvanceTo(buffer.End);
+                        break;
+                    }
+                    if (buffer.Length > MaxLineBytes)
+                    {
+                        throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
+                    }
+                    state.Bytes += read.Buffer.Length - buffer.Length;
+                    jsonl.AdvanceTo(buffer.Start, buffer.End);
+                    if (spool.CurrentBytes >= SpoolSegmentBytes)
+                    {
+                        // One segment loads while the next is written; awaiting the previous load first keeps
+                        // the connection single-threaded and the spool bounded to two segments.
+                        var segment = spool.Seal()!;
+                        await pending.ConfigureAwait(false);
+                        pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
+                    }
+                    if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
+                    {
+                        lastReport = state.Bytes;
+                        progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
+                    }
+                }
+                var last = spool.Seal();
+                await pending.ConfigureAwait(false);
+                pending = Task.CompletedTask;
+                if (last is not null)
+                {
+                    await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
+                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                staged = false;
+                progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
+                return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
+                    _options.TimeProvider.GetElapsedTime(started));
+            }
+        }
+        catch (LocalStoreException error) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The ingestion was cancelled; the table was left unchanged.", error, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (LocalStoreException)
+            {
+                // The load's own failure was already surfaced (or superseded by the failure that got us here).
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            spool.Dispose();
+            await jsonl.CompleteAsync().ConfigureAwait(false);
+            if (staged)
+            {
+                DropStage(stage, ref interrupted);
+            }
+            Return(connection, discard: interrupted);
+        }
+    }
+
+    /// <summary>
+    /// Loads Engage profile pages into a profiles table (<c>distinct_id, properties JSON, last_seen</c>) through
+    /// DuckDB's appender, staged and swapped like events. Each element is an Engage page (an object with
+    /// <c>results</c>) or an array of profiles (<c>{"$distinct_id":…,"$properties":{…}}</c>); only one page is
+    /// held at a time. Appending replaces profiles whose <c>distinct_id</c> is already present.
+    /// </summary>
+    public async Task<IngestResult> IngestProfilesAsync(string table, IAsyncEnumerable<JsonElement> pages, IngestOptions? options = null, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pages);
+        var name = StoreIdentifiers.ValidateTable(table);
+        ThrowIfReadOnly();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= new IngestOptions { Source = "engage" };
+        var started = _options.TimeProvider.GetTimestamp();
+        var stage = StoreIdentifiers.ReservedPrefix + "stage_" + Guid.NewGuid().ToString("N");
+        var state = new LineState(options.MalformedSampleLimit);
+        var connection = Rent();
+        var interrupted = false;
+        var staged = false;
+        try
+        {
+            await using (cancellationToken.Register(() =>
+            {
+                interrupted = true;
+                connection.Interrupt();
+            }).ConfigureAwait(false))
+            {
+                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({ProfilesColumns})"), CancellationToken.None).ConfigureAwait(false);
+                staged = true;
+                using (var appender = connection.CreateAppender(stage))
+                {
+                    await foreach (var page in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        var profiles = page.ValueKind == JsonValueKind.Array ? page
+                            : page.ValueKind == JsonValueKind.Object && page.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array ? results
+                            : throw new LocalStoreException("A profile page is neither an array nor an object with a \"results\" array.", "InvalidInput");
+                        foreach (var profile in profiles.EnumerateArray())
+                        {
+                            AppendProfile(appender, profile, state);
+                        }
+                        progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
+                    }
+                    appender.Close();
+                }
+                var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
+                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "profiles", ProfilesColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                staged = false;
+                return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
+                    _options.TimeProvider.GetElapsedTime(started));
+            }
+        }
+        catch (LocalStoreException error) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The ingestion was cancelled; the table was left unchanged.", error, cancellationToken);
+        }
+        finally
+        {
+            if (staged)
+            {
+                DropStage(stage, ref interrupted);
+            }
+            Return(connection, discard: interrupted);
+        }
+    }
+
+    private static void AppendProfile(DuckDbAppender appender, JsonElement profile, LineState state)
+    {
+        state.LineNumber++;
+        var raw = profile.GetRawText();
+        state.Bytes += raw.Length;
+        if (profile.ValueKind != JsonValueKind.Object
+            || !profile.TryGetProperty("$distinct_id", out var id)
+            || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            state.AddMalformed("missing \"$distinct_id\"", raw);
+            return;
+        }
+        var properties = profile.TryGetProperty("$properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        DateTime? lastSeen = null;
+        if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("$last_seen", out var seen) && seen.ValueKind == JsonValueKind.String
+            && DateTime.TryParse(seen.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            lastSeen = parsed;
+        }
+        appender.AppendVarchar(id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText());
+        appender.AppendVarchar(properties.ValueKind == JsonValueKind.Object ? properties.GetRawText() : "{}");
+        appender.AppendTimestamp(lastSeen);
+        appender.EndRow();
+        state.Rows++;
+    }
+
+    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var end = buffer.PositionOf((byte)'\n');
+        if (end is null)
+        {
+            line = default;
+            return false;
+        }
+        line = buffer.Slice(0, end.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
+        return true;
+    }
+
+    private static void AcceptLine(ReadOnlySequence<byte> sequence, LineState state, SpoolWriter spool)
+    {
+        state.LineNumber++;
+        if (sequence.IsSingleSegment)
+        {
+            AcceptLine(sequence.FirstSpan, state, spool);
+            return;
+        }
+        var length = checked((int)sequence.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            sequence.CopyTo(rented);
+            AcceptLine(rented.AsSpan(0, length), state, spool);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void AcceptLine(ReadOnlySpan<byte> line, LineState state, SpoolWriter spool)
+    {
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+        if (line.Trim((byte)' ').IsEmpty)
+        {
+            return;
+        }
+        var reason = EventLineValidator.Check(line);
+        if (reason is null)
+        {
+            spool.WriteLine(line);
+            state.Rows++;
+            return;
+        }
+        if (line.IndexOf("terminated early"u8) >= 0)
+        {
+            throw new LocalStoreException(
+                $"The export stream ended with \"terminated early\" at line {state.LineNumber}: Mixpanel stopped before the end, so the data is incomplete. The table was left unchanged; fetch again (a shorter range helps).",
+                "InvalidInput");
+        }
+        state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
+    }
+
+    private static void LoadSegment(DuckDbConnection connection, string stage, string path)
+    {
+        try
+        {
+            // One JSON parse per row extracts all three fields; properties are kept whole (time, distinct_id
+            // and $insert_id included) so nothing Mixpanel sent is lost. Times are epoch seconds, UTC.
+            connection.Query(
+                $"INSERT INTO {stage} SELECT event, make_timestamp(CAST(round(CAST(f[1] AS DOUBLE) * 1000000) AS BIGINT)), f[2], f[3], properties " +
+                "FROM (SELECT event, properties, json_extract_string(properties, ['$.time', '$.distinct_id', '$.\"$insert_id\"']) AS f " +
+                $"FROM read_ndjson(?, columns = {{event: 'VARCHAR', properties: 'JSON'}}, maximum_object_size = {MaxLineBytes}))",
+                [path]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Replaces or extends the target with the staged rows and writes the metadata row, all in one transaction.</summary>
+    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead)
+    {
+        var target = StoreIdentifiers.Quote(name);
+        long inserted = rowsRead;
+        DateOnly? from = options.FromDate;
+        DateOnly? to = options.ToDate;
+        connection.Execute("BEGIN TRANSACTION");
+        try
+        {
+            if (options.Append)
+            {
+                var previous = connection.Query($"SELECT from_date, to_date FROM {StoreIdentifiers.MetadataTable} WHERE table_name = ?", [name]).Rows;
+                if (previous.Count == 1)
+                {
+                    from = Min(from, (DateOnly?)previous[0][0]);
+                    to = Max(to, (DateOnly?)previous[0][1]);
+                }
+                connection.Execute($"CREATE TABLE IF NOT EXISTS {target} ({columns})");
+                if (kind == "events")
+                {
+                    // Skip $insert_ids already in the table and repeats within this load; rows without one are kept.
+                    inserted = Convert.ToInt64(connection.Scalar(
+                        $"INSERT INTO {target} SELECT s.* FROM (SELECT * FROM {stage} QUALIFY insert_id IS NULL OR row_number() OVER (PARTITION BY insert_id) = 1) s " +
+                        $"WHERE s.insert_id IS NULL OR NOT EXISTS (SELECT 1 FROM {target} t WHERE t.insert_id = s.insert_id)"), CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    connection.Execute($"DELETE FROM {target} WHERE distinct_id IN (SELECT distinct_id FROM {stage})");
+                    inserted = Convert.ToInt64(connection.Scalar($"INSERT INTO {target} SELECT * FROM {stage}"), CultureInfo.InvariantCulture);
+                }
+                connection.Execute($"DROP TABLE {stage}");
+            }
+            else
+            {
+                connection.Execute($"DROP TABLE IF EXISTS {target}");
+                connection.Execute($"ALTER TABLE {stage} RENAME TO {target}");
+            }
+            var total = Convert.ToInt64(connection.Scalar($"SELECT count(*) FROM {target}"), CultureInfo.InvariantCulture);
+            connection.Query(
+                $"INSERT OR REPLACE INTO {StoreIdentifiers.MetadataTable} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [name, kind, options.Source, from, to, options.Filters, total, fetchedAt]);
+            connection.Execute("COMMIT");
+            return (inserted, total);
+        }
+        catch
+        {
+            TryRollback(connection);
+            throw;
+        }
+    }
+
+    private void DropStage(string stage, ref bool interrupted)
+    {
+        // The ingest connection may carry a pending interrupt; use a fresh one for the clean-up.
+        try
+        {
+            WithConnection(c => c.Execute($"DROP TABLE IF EXISTS {stage}"));
+        }
+        catch (LocalStoreException)
+        {
+            // Leave it: a stray _mp_stage_* table is invisible to users and dropped by DropAllAsync's next pass.
+            interrupted = true;
+        }
+    }
+
+    private static DateOnly? Min(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static DateOnly? Max(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>Counters shared by the line loop.</summary>
+    private sealed class LineState(int sampleLimit)
+    {
+        private readonly List<MalformedLine> _samples = [];
+
+        public long LineNumber { get; set; }
+        public long Rows { get; set; }
+        public long Bytes { get; set; }
+        public long Malformed { get; private set; }
+        public IReadOnlyList<MalformedLine> Samples => _samples;
+
+        public void AddMalformed(string reason, string excerpt)
+        {
+            Malformed++;
+            if (_samples.Count < sampleLimit)
+            {
+                _samples.Add(new MalformedLine(LineNumber, reason, excerpt.Length > 200 ? excerpt[..200] : excerpt));
+            }
+        }
+    }
+
+    /// <summary>Writes spool segments (mode 0600 files in the private spool folder).</summary>
+    private sealed class SpoolWriter(string directory) : IDisposable
+    {
+        private readonly List<string> _all = [];
+        private FileStream? _current;
+        private string? _path;
+
+        public long CurrentBytes => _current?.Position ?? 0;
+
+        public void WriteLine(ReadOnlySpan<byte> line)
+        {
+            if (_current is null)
+            {
+                _path = Path.Combine(directory, "events-" + Guid.NewGuid().ToString("N") + ".ndjson");
+                _all.Add(_path);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20 };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+                _current = new FileStream(_path, options);
+            }
+            _current.Write(line);
+            _current.WriteByte((byte)'\n');
+        }
+
+        /// <summary>Closes the current segment and returns its path (null when nothing was written).</summary>
+        public string? Seal()
+        {
+            if (_current is null)
+            {
+                return null;
+            }
+            _current.Dispose();
+            _current = null;
+            return _path;
+        }
+
+        public void Dispose()
+        {
+            _current?.Dispose();
+            foreach (var file in _all)
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // The spool folder itself is deleted when the database closes.
+                }
+            }
+        }
+    }
+}

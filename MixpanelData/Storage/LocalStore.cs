@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using MixpanelData.Storage.Native;
+
+namespace MixpanelData.Storage;
+
+/// <summary>
+/// The local analytical store: one DuckDB database per project holding fetched events and profiles,
+/// queried with SQL.
+/// <para>
+/// Safety. The database is opened sandboxed (no file or URL access, no ATTACH, no extension
+/// INSTALL/LOAD, configuration locked), so SQL given to <see cref="SqlAsync"/> cannot read the
+/// credentials file or write anywhere. The store's own bulk loads go through a private spool folder
+/// that the sandbox allows, written only by the store (see <see cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>).
+/// Table names are validated and quoted, never spliced. Every query has a timeout that interrupts DuckDB.
+/// With <see cref="LocalStoreOptions.ReadOnly"/>, user SQL may only read.
+/// </para>
+/// <para>
+/// Concurrency. All members are safe to call concurrently: each call borrows its own DuckDB
+/// connection from a small pool. DuckDB calls block, so they run on thread-pool threads; cancellation
+/// and timeouts interrupt the running statement.
+/// </para>
+/// </summary>
+public sealed partial class LocalStore : IAsyncDisposable
+{
+    private readonly DuckDbDatabase _database;
+    private readonly LocalStoreOptions _options;
+    private readonly ConcurrentBag<DuckDbConnection> _idle = [];
+    private readonly ConcurrentDictionary<DuckDbConnection, byte> _busy = new();
+    private readonly string? _ephemeralPath;
+    private int _disposed;
+
+    private LocalStore(DuckDbDatabase database, LocalStoreOptions options, string? ephemeralPath)
+    {
+        _database = database;
+        _options = options;
+        _ephemeralPath = ephemeralPath;
+    }
+
+    /// <summary>The database file, or <see langword="null"/> for an in-memory store.</summary>
+    public string? DatabasePath => _database.Path;
+
+    /// <summary>Whether user SQL is restricted to reading.</summary>
+    public bool IsReadOnly => _options.ReadOnly;
+
+    /// <summary>The version of the DuckDB library in use (e.g. <c>v1.5.1</c>).</summary>
+    public static string DuckDbVersion => DuckDbDatabase.LibraryVersion;
+
+    /// <summary>
+    /// Opens (creating if needed) the store described by <paramref name="options"/>. A file already open
+    /// in this process is shared, not opened twice.
+    /// </summary>
+    /// <exception cref="ConfigurationException">File mode without a path or project id.</exception>
+    /// <exception cref="LocalStoreException">DuckDB could not open the database (e.g. locked by another process).</exception>
+    public static LocalStore Open(LocalStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.StatementTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "StatementTimeout must be positive.");
+        }
+        string? path;
+        string? ephemeral = null;
+        switch (options.Mode)
+        {
+            case LocalStoreMode.InMemory:
+                path = null;
+                break;
+            case LocalStoreMode.Ephemeral:
+                ephemeral = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mixpanel-data", "ephemeral-" + Guid.NewGuid().ToString("N") + ".duckdb");
+                path = ephemeral;
+                break;
+            default:
+                path = options.Path
+                    ?? (options.ProjectId is { } project ? LocalStoreOptions.DefaultPath(project)
+                    : throw new ConfigurationException("A file-backed local store needs a path or a project id (or use LocalStoreMode.InMemory).", ["LocalStoreOptions.Path", "LocalStoreOptions.ProjectId"]));
+                break;
+        }
+        var database = DuckDbDatabase.Acquire(path);
+        var store = new LocalStore(database, options, ephemeral);
+        try
+        {
+            store.WithConnection(c => c.Execute(MetadataDdl));
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Opens a private in-memory store.</summary>
+    public static LocalStore OpenInMemory(bool readOnly = false) => Open(new LocalStoreOptions { Mode = LocalStoreMode.InMemory, ReadOnly = readOnly });
+
+    private const string MetadataDdl =
+        "CREATE TABLE IF NOT EXISTS " + StoreIdentifiers.MetadataTable + " (" +
+        "table_name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, source VARCHAR NOT NULL, from_date DATE, to_date DATE, " +
+        "filters VARCHAR, row_count BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL)";
+
+    /// <summary>
+    /// Runs SQL (one or more statements; the last one's rows are returned) under the sandbox and the
+    /// statement timeout. In read-only mode anything but SELECT/EXPLAIN is refused before it runs.
+    /// Transaction statements are refused: each call is its own transaction.
+    /// </summary>
+    /// <exception cref="LocalStoreException">DuckDB rejected the SQL (<see cref="LocalStoreException.ErrorType"/> says how), it was refused, or it timed out (<c>Timeout</c>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the query was interrupted.</exception>
+    public Task<SqlResult> SqlAsync(string sql, SqlOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        var maxRows = options?.MaxRows ?? _options.DefaultMaxRows;
+        if (maxRows < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxRows must not be negative.");
+        }
+        return RunAsync(
+            connection => ToResult(connection.Query(sql, options?.Parameters, maxRows, VetUserStatement)),
+            options?.Timeout ?? _options.StatementTimeout,
+            cancellationToken);
+    }
+
+    /// <summary>Runs SQL and returns the first column of the first row (null when there is none).</summary>
+    public async Task<object?> SqlScalarAsync(string sql, SqlOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var result = await SqlAsync(sql, (options ?? new SqlOptions()) with { MaxRows = 1 }, cancellationToken).ConfigureAwait(false);
+        return result.Rows.Count == 0 || result.Columns.Count == 0 ? null : result.Rows[0][0];
+    }
+
+    private string? VetUserStatement(DuckDbStatementType type)
+    {
+        switch (type)
+        {
+            case DuckDbStatementType.Transaction:
+                return "Transaction statements are not allowed: each call runs in its own transaction.";
+            case DuckDbStatementType.Attach or DuckDbStatementType.Detach or DuckDbStatementType.Load or DuckDbStatementType.Extension
+                or DuckDbStatementType.UpdateExtensions or DuckDbStatementType.Set or DuckDbStatementType.CopyDatabase or DuckDbStatementType.Export:
+                return $"{type} statements are not allowed in the local store's sandbox.";
+        }
+        if (_options.ReadOnly && type is not (DuckDbStatementType.Select or DuckDbStatementType.Explain))
+        {
+            return $"The store is read-only: {type} statements are refused; only SELECT and EXPLAIN may run.";
+        }
+        return null;
+    }
+
+    private static SqlResult ToResult(QueryData data) =>
+        new(data.Columns, data.Types, data.Rows.Select(r => (IReadOnlyList<object?>)Array.AsReadOnly(r)).ToArray(), data.Truncated);
+
+    /// <summary>
+    /// Runs blocking DuckDB work on a pool thread with a borrowed connection. Cancellation and the
+    /// timeout call duckdb_interrupt; an interrupted connection is closed rather than reused, so a late
+    /// interrupt can never hit the next caller's statement.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<DuckDbConnection, T> work, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, _options.TimeProvider) : null;
+        using var linked = timeoutSource is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var connection = Rent();
+        var interrupted = false;
+        try
+        {
+            await using (linked.Token.Register(() =>
+            {
+                interrupted = true;
+                connection.Interrupt();
+            }).ConfigureAwait(false))
+            {
+                return await Task.Run(() => work(connection), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (LocalStoreException error) when (linked.IsCancellationRequested)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The local store operation was cancelled.", error, cancellationToken);
+            }
+            throw new LocalStoreException($"The query ran longer than the {timeout!.Value.TotalSeconds:0.###} s statement timeout and was stopped.", "Timeout", error);
+        }
+        finally
+        {
+            Return(connection, discard: interrupted);
+        }
+    }
+
+    private void WithConnection(Action<DuckDbConnection> work)
+    {
+        var connection = Rent();
+        try
+        {
+            work(connection);
+        }
+        finally
+        {
+            Return(connection, discard: false);
+        }
+    }
+
+    private DuckDbConnection Rent()
+    {
+        var connection = _idle.TryTake(out var idle) ? idle : _database.Connect();
+        _busy[connection] = 0;
+        return connection;
+    }
+
+    private void Return(DuckDbConnection connection, bool discard)
+    {
+        _busy.TryRemove(connection, out _);
+        if (discard || Volatile.Read(ref _disposed) != 0 || _idle.Count >= Environment.ProcessorCount * 2)
+        {
+            connection.Dispose();
+            return;
+        }
+        _idle.Add(connection);
+    }
+
+    /// <summary>
+    /// Interrupts running statements, closes every connection and releases the database (the last
+    /// user of a file closes it). An ephemeral store's file is deleted.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        foreach (var busy in _busy.Keys)
+        {
+            busy.Interrupt();
+        }
+        var waited = 0;
+        while (!_busy.IsEmpty && waited < 10_000)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+            waited += 10;
+        }
+        while (_idle.TryTake(out var connection))
+        {
+            connection.Dispose();
+        }
+        _database.Dispose();
+        if (_ephemeralPath is not null)
+        {
+            foreach (var file in new[] { _ephemeralPath, _ephemeralPath + ".wal" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // Another store in this process may still hold it; the temp folder is the fallback.
+                }
+            }
+        }
+    }
+}
