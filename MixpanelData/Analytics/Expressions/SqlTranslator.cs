@@ -319,7 +319,7 @@ internal sealed class SqlTranslator
         SqlType.Number => NumberText(value.Sql),
         SqlType.Boolean => $"(CASE WHEN {value.Sql} THEN 'true' WHEN NOT {value.Sql} THEN 'false' END)",
         SqlType.Timestamp => $"strftime({value.Sql}, '%Y-%m-%dT%H:%M:%S')",
-        SqlType.Json => $"(CASE json_type({value.Sql}) WHEN 'VARCHAR' THEN json_extract_string({value.Sql}, '$') WHEN 'NULL' THEN NULL "
+        SqlType.Json => $"(CASE json_type({value.Sql}) WHEN 'VARCHAR' THEN json_extract_string({value.Sql}, '$') WHEN 'NULL' THEN 'null' "
             + $"WHEN 'DOUBLE' THEN {NumberText($"CAST({value.Sql} AS DOUBLE)")} ELSE CAST({value.Sql} AS VARCHAR) END)",
         _ => "CAST(NULL AS VARCHAR)",
     };
