@@ -41,6 +41,8 @@ public static class MixpanelErrorCodes
     public const string Transport = "transport";
     /// <summary>A response could not be understood (unexpected shape, truncated stream).</summary>
     public const string InvalidResponse = "invalid_response";
+    /// <summary>An event name is not known to the project or table; the exception suggests close names.</summary>
+    public const string EventNotFound = "event_not_found";
     /// <summary>A segmentation expression (<c>where</c>, <c>on</c>) is malformed.</summary>
     public const string InvalidExpression = "invalid_expression";
     /// <summary>The local DuckDB store refused or failed an operation.</summary>

@@ -1,0 +1,59 @@
+namespace MixpanelData.Analytics;
+
+/// <summary>Finds the names closest to a misspelt one: exact ignoring case first, then containment, then edit distance.</summary>
+internal static class NameSuggestions
+{
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 5)
+    {
+        var wanted = Normalise(name);
+        return [.. candidates
+            .Distinct(StringComparer.Ordinal)
+            .Select(candidate => (candidate, score: Score(wanted, Normalise(candidate))))
+            .Where(x => x.score <= Math.Max(3, wanted.Length / 2))
+            .OrderBy(x => x.score)
+            .ThenBy(x => x.candidate, StringComparer.Ordinal)
+            .Take(max)
+            .Select(x => x.candidate)];
+    }
+
+    private static string Normalise(string text) => new([.. text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+
+    private static int Score(string wanted, string candidate)
+    {
+        if (wanted == candidate)
+        {
+            return 0;
+        }
+
+        if (wanted.Length > 0 && candidate.Length > 0 && (candidate.Contains(wanted, StringComparison.Ordinal) || wanted.Contains(candidate, StringComparison.Ordinal)))
+        {
+            return 1;
+        }
+
+        return 1 + Distance(wanted, candidate);
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
