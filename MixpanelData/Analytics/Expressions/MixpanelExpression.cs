@@ -43,6 +43,16 @@ public sealed class MixpanelExpression
         }
     }
 
+    /// <summary>The expression text that reads event property <paramref name="name"/>: <c>properties["name"]</c>, quoted safely.</summary>
+    public static string Property(string name) => $"properties[{Quote(name)}]";
+
+    /// <summary>A string literal in expression syntax, with quotes and backslashes escaped.</summary>
+    public static string Quote(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+
     internal string ToFilterSql(ExpressionColumns columns, SqlParameters parameters) => SqlTranslator.Filter(Text, Root, columns, parameters);
 
     internal string ToSegmentKeySql(ExpressionColumns columns, SqlParameters parameters) => SqlTranslator.SegmentKey(Text, Root, columns, parameters);
