@@ -62,7 +62,8 @@ public sealed class LocalStoreTests
         var error = (await Assert.ThrowsAsync<LocalStoreException>(async () =>
             await _store.SqlAsync("SELECT count(*) FROM range(1000000000) a, range(1000000000) b", new SqlOptions { Timeout = TimeSpan.FromMilliseconds(250) })))!;
         Assert.That(error.ErrorType, Is.EqualTo("Timeout"));
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.5)));
+        // 0.25 s timeout + at most 1 s to stop, with slack for a loaded two-core CI box.
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
         Assert.That(await _store.SqlScalarAsync("SELECT 8"), Is.EqualTo(8));
     }
 

@@ -11,7 +11,7 @@ public sealed partial class LocalStore
 {
     private const string EventsColumns = "event_name VARCHAR, event_time TIMESTAMP, distinct_id VARCHAR, insert_id VARCHAR, properties JSON";
     private const string ProfilesColumns = "distinct_id VARCHAR, properties JSON, last_seen TIMESTAMP";
-    private const int MaxLineBytes = 64 * 1024 * 1024;
+    private const int MaxLineBytes = 16 * 1024 * 1024;
 
     /// <summary>Spool segment size: DuckDB loads one segment while the next is being written.</summary>
     internal long SpoolSegmentBytes { get; set; } = 64L * 1024 * 1024;
@@ -63,7 +63,7 @@ public sealed partial class LocalStore
                 connection.Interrupt();
             }).ConfigureAwait(false))
             {
-                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => connection.Execute($"BEGIN TRANSACTION; CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
                 staged = true;
                 long lastReport = 0;
                 while (true)
@@ -141,7 +141,7 @@ public sealed partial class LocalStore
             await jsonl.CompleteAsync().ConfigureAwait(false);
             if (staged)
             {
-                DropStage(stage, ref interrupted);
+                Abandon(connection, ref interrupted);
             }
             Return(connection, discard: interrupted);
         }
@@ -175,7 +175,7 @@ public sealed partial class LocalStore
                 connection.Interrupt();
             }).ConfigureAwait(false))
             {
-                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({ProfilesColumns})"), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => connection.Execute($"BEGIN TRANSACTION; CREATE TABLE {stage} ({ProfilesColumns})"), CancellationToken.None).ConfigureAwait(false);
                 staged = true;
                 using (var appender = connection.CreateAppender(stage))
                 {
@@ -207,7 +207,7 @@ public sealed partial class LocalStore
         {
             if (staged)
             {
-                DropStage(stage, ref interrupted);
+                Abandon(connection, ref interrupted);
             }
             Return(connection, discard: interrupted);
         }
@@ -283,10 +283,9 @@ public sealed partial class LocalStore
         {
             return;
         }
-        var reason = EventLineValidator.Check(line);
+        var reason = EventLineValidator.Rewrite(line, spool.Output);
         if (reason is null)
         {
-            spool.WriteLine(line);
             state.Rows++;
             return;
         }
@@ -303,12 +302,13 @@ public sealed partial class LocalStore
     {
         try
         {
-            // One JSON parse per row extracts all three fields; properties are kept whole (time, distinct_id
-            // and $insert_id included) so nothing Mixpanel sent is lost. Times are epoch seconds, UTC.
+            // The spool holds lines rewritten by EventLineValidator, so every column is read typed in one
+            // parse; properties are kept whole (time, distinct_id and $insert_id included) so nothing
+            // Mixpanel sent is lost. Times are epoch seconds, UTC.
             connection.Query(
-                $"INSERT INTO {stage} SELECT event, make_timestamp(CAST(round(CAST(f[1] AS DOUBLE) * 1000000) AS BIGINT)), f[2], f[3], properties " +
-                "FROM (SELECT event, properties, json_extract_string(properties, ['$.time', '$.distinct_id', '$.\"$insert_id\"']) AS f " +
-                $"FROM read_ndjson(?, columns = {{event: 'VARCHAR', properties: 'JSON'}}, maximum_object_size = {MaxLineBytes}))",
+                $"INSERT INTO {stage} SELECT event_name, make_timestamp(CAST(round(t * 1000000) AS BIGINT)), distinct_id, insert_id, properties " +
+                "FROM read_ndjson(?, columns = {event_name: 'VARCHAR', t: 'DOUBLE', distinct_id: 'VARCHAR', insert_id: 'VARCHAR', properties: 'JSON'}, " +
+                $"maximum_object_size = {MaxLineBytes})",
                 [path]);
         }
         finally
@@ -317,14 +317,18 @@ public sealed partial class LocalStore
         }
     }
 
-    /// <summary>Replaces or extends the target with the staged rows and writes the metadata row, all in one transaction.</summary>
+    /// <summary>
+    /// Replaces or extends the target with the staged rows and writes the metadata row, then commits the
+    /// transaction the ingestion opened before creating the staging table. Everything — staging table,
+    /// loads, swap, metadata — is one transaction: until this commit nobody sees any of it, and any
+    /// failure rolls all of it back.
+    /// </summary>
     private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead)
     {
         var target = StoreIdentifiers.Quote(name);
         long inserted = rowsRead;
         DateOnly? from = options.FromDate;
         DateOnly? to = options.ToDate;
-        connection.Execute("BEGIN TRANSACTION");
         try
         {
             if (options.Append)
@@ -369,17 +373,17 @@ public sealed partial class LocalStore
         }
     }
 
-    private void DropStage(string stage, ref bool interrupted)
+    /// <summary>Rolls the ingestion's transaction back (which also removes the staging table).</summary>
+    private static void Abandon(DuckDbConnection connection, ref bool discard)
     {
-        // The ingest connection may carry a pending interrupt; use a fresh one for the clean-up.
         try
         {
-            WithConnection(c => c.Execute($"DROP TABLE IF EXISTS {stage}"));
+            connection.Execute("ROLLBACK");
         }
         catch (LocalStoreException)
         {
-            // Leave it: a stray _mp_stage_* table is invisible to users and dropped by DropAllAsync's next pass.
-            interrupted = true;
+            // A connection that cannot roll back is closed instead, and closing rolls back.
+            discard = true;
         }
     }
 
@@ -417,7 +421,17 @@ public sealed partial class LocalStore
 
         public long CurrentBytes => _current?.Position ?? 0;
 
-        public void WriteLine(ReadOnlySpan<byte> line)
+        /// <summary>The open segment (opened on first use).</summary>
+        public Stream Output
+        {
+            get
+            {
+                Open();
+                return _current!;
+            }
+        }
+
+        private void Open()
         {
             if (_current is null)
             {
@@ -430,8 +444,6 @@ public sealed partial class LocalStore
                 }
                 _current = new FileStream(_path, options);
             }
-            _current.Write(line);
-            _current.WriteByte((byte)'\n');
         }
 
         /// <summary>Closes the current segment and returns its path (null when nothing was written).</summary>

@@ -34,6 +34,12 @@ public sealed record LocalStoreOptions
     /// <summary>Rows returned by <see cref="LocalStore.SqlAsync"/> when the call does not say. Default: 10,000.</summary>
     public int DefaultMaxRows { get; init; } = 10_000;
 
+    /// <summary>
+    /// DuckDB's memory limit (e.g. <c>512MB</c>, <c>2GB</c>); beyond it DuckDB spills to disk. Default: DuckDB's own
+    /// (80% of RAM). Applies when this store opens the file; a file already open in the process keeps its limit.
+    /// </summary>
+    public string? MemoryLimit { get; init; }
+
     /// <summary>Clock for <c>fetched_at</c> and timeouts; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

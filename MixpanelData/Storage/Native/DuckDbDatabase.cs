@@ -53,11 +53,12 @@ internal sealed class DuckDbDatabase : IDisposable
     }
 
     /// <summary>Opens (or shares) the database at <paramref name="path"/>; <see langword="null"/> opens a private in-memory database.</summary>
-    public static DuckDbDatabase Acquire(string? path)
+    /// <remarks><paramref name="memoryLimit"/> (DuckDB syntax, e.g. <c>512MB</c>) applies when this call opens the file; a file already open keeps its settings.</remarks>
+    public static DuckDbDatabase Acquire(string? path, string? memoryLimit = null)
     {
         if (path is null)
         {
-            return OpenNew(null);
+            return OpenNew(null, memoryLimit);
         }
         var key = System.IO.Path.GetFullPath(path);
         lock (RegistryGate)
@@ -67,13 +68,13 @@ internal sealed class DuckDbDatabase : IDisposable
                 existing._references++;
                 return existing;
             }
-            var database = OpenNew(key);
+            var database = OpenNew(key, memoryLimit);
             Registry.Add(key, database);
             return database;
         }
     }
 
-    private static DuckDbDatabase OpenNew(string? path)
+    private static DuckDbDatabase OpenNew(string? path, string? memoryLimit)
     {
         var spool = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mixpanel-data", "spool-" + Guid.NewGuid().ToString("N"));
         if (OperatingSystem.IsWindows())
@@ -96,6 +97,10 @@ internal sealed class DuckDbDatabase : IDisposable
         {
             Set(config, "autoinstall_known_extensions", "false");
             Set(config, "autoload_known_extensions", "false");
+            if (memoryLimit is not null)
+            {
+                Set(config, "memory_limit", memoryLimit);
+            }
             var state = NativeMethods.duckdb_open_ext(path, out var database, config, out var error);
             var message = NativeMethods.OwnedString(error);
             if (state != DuckDbState.Success)

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MixpanelData.Storage;
+using MixpanelData.Storage.Native;
+
+// Ingestion benchmark: N synthetic export events as JSONL on disk, then, each in a fresh child process
+// (so peak RSS is per phase):
+//   store    — LocalStore.IngestEventsAsync from a FileStream of the JSONL (the library's whole path:
+//              line checks, spool, read_ndjson into staging, swap) into an ephemeral file-backed store;
+//   raw      — DuckDB alone: CREATE TABLE … AS the same projection over read_ndjson(file) — the physical
+//              limit for the same bytes on this machine;
+//   rawauto  — DuckDB alone: CREATE TABLE … AS SELECT * FROM read_ndjson(file) with schema auto-detection.
+// Usage: dotnet run -c Release --project MixpanelData.Benchmarks -- [events=1000000] [runs=1]
+
+var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+if (arguments.TryGetValue("phase", out var phase))
+{
+    await RunPhase(phase, arguments["file"]);
+    return;
+}
+
+var events = int.Parse(arguments.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
+var runs = int.Parse(arguments.GetValueOrDefault("runs", "1"), CultureInfo.InvariantCulture);
+var file = Path.Combine(Path.GetTempPath(), $"mixpanel-bench-{events}.jsonl");
+if (!File.Exists(file))
+{
+    Generate(file, events);
+}
+var size = new FileInfo(file).Length;
+Console.WriteLine($"DuckDB {LocalStore.DuckDbVersion}; {Environment.ProcessorCount} cores; {events:N0} events, {size / 1048576.0:F1} MB of JSONL");
+Console.WriteLine("phase    | seconds | events/s  | MB/s  | peak RSS MB");
+var results = new Dictionary<string, List<(double Seconds, long Rss)>>();
+foreach (var name in (arguments.GetValueOrDefault("phases", "raw,store,rawauto")).Split(','))
+{
+    for (var run = 0; run < runs; run++)
+    {
+        var (seconds, rss) = Child(name, file);
+        results.TryAdd(name, []);
+        results[name].Add((seconds, rss));
+        Console.WriteLine($"{name,-8} | {seconds,7:F2} | {events / seconds,9:N0} | {size / 1048576.0 / seconds,5:F0} | {rss / 1048576.0,6:F0}");
+    }
+}
+var best = results.ToDictionary(r => r.Key, r => r.Value.Min(v => v.Seconds));
+Console.WriteLine($"store / raw read_ndjson throughput ratio: {best["raw"] / best["store"]:F2}");
+
+static (double Seconds, long Rss) Child(string phase, string file)
+{
+    var self = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+    {
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+    }
+    start.ArgumentList.Add("phase=" + phase);
+    start.ArgumentList.Add("file=" + file);
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
+    return (double.Parse(line[1], CultureInfo.InvariantCulture), long.Parse(line[2], CultureInfo.InvariantCulture));
+}
+
+static async Task RunPhase(string phase, string file)
+{
+    long rows;
+    Stopwatch watch;
+    if (phase == "scan")
+    {
+        // C# side only: read and check/rewrite every line, writing nowhere.
+        watch = Stopwatch.StartNew();
+        rows = EventLineScan.Run(file);
+        watch.Stop();
+    }
+    else if (phase == "store")
+    {
+        watch = Stopwatch.StartNew();
+        await using var store = LocalStore.Open(new LocalStoreOptions { Mode = LocalStoreMode.Ephemeral, MemoryLimit = Environment.GetEnvironmentVariable("BENCH_MEMORY_LIMIT") });
+        await using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        var result = await store.IngestEventsAsync("events", input);
+        rows = result.TableRowCount;
+        watch.Stop();
+    }
+    else
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mixpanel-data", "bench-" + Guid.NewGuid().ToString("N") + ".duckdb");
+        using var database = DuckDbDatabase.Acquire(path, Environment.GetEnvironmentVariable("BENCH_MEMORY_LIMIT"));
+        using var connection = database.Connect();
+        // The sandbox only lets DuckDB read the spool folder (symlinks are resolved), so the file is copied
+        // into it before the clock starts.
+        var link = Path.Combine(database.SpoolDirectory, "input.jsonl");
+        File.Copy(file, link);
+        watch = Stopwatch.StartNew();
+        var sql = phase == "raw"
+            ? "CREATE TABLE events AS SELECT event AS event_name, make_timestamp(CAST(round(CAST(f[1] AS DOUBLE) * 1000000) AS BIGINT)) AS event_time, " +
+              "f[2] AS distinct_id, f[3] AS insert_id, properties FROM (SELECT event, properties, " +
+              "json_extract_string(properties, ['$.time', '$.distinct_id', '$.\"$insert_id\"']) AS f FROM read_ndjson(?, columns = {event: 'VARCHAR', properties: 'JSON'}))"
+            : "CREATE TABLE events AS SELECT * FROM read_ndjson(?)";
+        connection.Query(sql, [link]);
+        rows = (long)connection.Scalar("SELECT count(*) FROM events")!;
+        watch.Stop();
+        connection.Dispose();
+        database.Dispose();
+        File.Delete(path);
+        File.Delete(path + ".wal");
+    }
+    Console.Error.WriteLine($"{phase}: {rows} rows");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {watch.Elapsed.TotalSeconds:F3} {PeakRss()}"));
+}
+
+static long PeakRss()
+{
+    foreach (var line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+    return Environment.WorkingSet;
+}
+
+static void Generate(string file, int count)
+{
+    // Shaped like real export lines: ~15 properties, a mix of strings, numbers, booleans and a list.
+    var events = new[] { "Page View", "Sign Up", "Login", "Add To Cart", "Purchase", "Search", "Share", "Logout" };
+    var browsers = new[] { "Chrome", "Firefox", "Safari", "Edge" };
+    var cities = new[] { "Berlin", "London", "New York", "São Paulo", "Tokyo", "Paris" };
+    var random = new Random(42);
+    using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
+    var start = 1704067200L;
+    for (var i = 0; i < count; i++)
+    {
+        var user = random.Next(50_000);
+        writer.Write(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"event\":\"{events[random.Next(events.Length)]}\",\"properties\":{{\"time\":{start + (i / 12)},\"distinct_id\":\"user-{user}\",\"$insert_id\":\"{Guid.NewGuid():N}\"," +
+            $"\"mp_lib\":\"web\",\"$browser\":\"{browsers[random.Next(browsers.Length)]}\",\"$browser_version\":{random.Next(90, 130)},\"$city\":\"{cities[random.Next(cities.Length)]}\"," +
+            $"\"$os\":\"Mac OS X\",\"$screen_width\":1920,\"$screen_height\":1080,\"$current_url\":\"https://example.com/p/{random.Next(1000)}\"," +
+            $"\"plan\":\"{(user % 3 == 0 ? "pro" : "free")}\",\"amount\":{random.Next(10000) / 100.0},\"is_trial\":{(user % 2 == 0 ? "true" : "false")},\"tags\":[\"a\",\"b\"]}}}}\n"));
+    }
+}
+
+internal static class EventLineScan
+{
+    public static long Run(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        long rows = 0;
+        var span = bytes.AsSpan();
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            if (EventLineValidator.Rewrite(line, Stream.Null) is null)
+            {
+                rows++;
+            }
+            span = end < 0 ? default : span[(end + 1)..];
+        }
+        return rows;
+    }
+}
