@@ -76,7 +76,7 @@ public sealed class MixpanelEmulator : HttpMessageHandler
                 }
             }
 
-            Authenticate(request, family.Value, uri);
+            Authenticate(request, uri);
             switch (family.Value)
             {
                 case ApiFamily.Export:
@@ -168,7 +168,7 @@ public sealed class MixpanelEmulator : HttpMessageHandler
         }
     }
 
-    private void Authenticate(EmulatorRequest request, ApiFamily family, Uri uri)
+    private void Authenticate(EmulatorRequest request, Uri uri)
     {
         var accepted = false;
         var authorization = request.Authorization;
@@ -195,8 +195,6 @@ public sealed class MixpanelEmulator : HttpMessageHandler
         {
             throw new EmulatorError(HttpStatusCode.Unauthorized, "Unable to authenticate request");
         }
-
-        _ = family;
     }
 
     private void RequireProject(EmulatorRequest request)
