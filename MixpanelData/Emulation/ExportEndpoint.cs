@@ -124,25 +124,26 @@ internal sealed class ExportEndpoint(EmulatorContext context)
         protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
         {
             var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+            var tail = new TailFailure();
             _ = Task.Run(async () =>
             {
-                Exception? failure = null;
                 try
                 {
                     await WriteBodyAsync(pipe.Writer.AsStream(leaveOpen: true), CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    failure = ex;
+                    // Like a reset connection: what was sent can still be read, then reading fails.
+                    tail.Failure = ex as IOException ?? new IOException("The export stream failed.", ex);
                 }
                 finally
                 {
                     Release();
                 }
 
-                await pipe.Writer.CompleteAsync(failure).ConfigureAwait(false);
+                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
             }, CancellationToken.None);
-            return Task.FromResult(pipe.Reader.AsStream());
+            return Task.FromResult<Stream>(new FailAtEndStream(pipe.Reader.AsStream(), tail));
         }
 
         protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
@@ -196,5 +197,54 @@ internal sealed class ExportEndpoint(EmulatorContext context)
         }
 
         private void Release() => Interlocked.Exchange(ref _admission, null)?.Dispose();
+    }
+
+    private sealed class TailFailure
+    {
+        public volatile IOException? Failure;
+    }
+
+    /// <summary>Reads through to the end, then throws the writer's failure instead of reporting a clean end.</summary>
+    private sealed class FailAtEndStream(Stream inner, TailFailure tail) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Check(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Check(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private int Check(int read) => read == 0 && tail.Failure is { } failure ? throw failure : read;
     }
 }
