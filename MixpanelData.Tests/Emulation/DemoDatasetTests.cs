@@ -244,6 +244,28 @@ public sealed class DemoDatasetTests
     }
 
     [Test]
+    public async Task WriteProfilesAsync_DefaultSize_CreatedNeverAfterLastSeenAndEarlyUsersCreatedBeforeTheWindow()
+    {
+        // Profiles are cheap (no events are generated), so check all 30,000 of the default size.
+        var dataset = CreateSut(users: 30_000);
+        var windowStart = dataset.FirstDay.ToDateTime(TimeOnly.MinValue);
+        var profiles = await ReadProfilesAsync(dataset);
+        var createdBeforeWindow = 0;
+        foreach (var profile in profiles)
+        {
+            var props = profile.GetProperty("$properties");
+            var created = DateTime.ParseExact(props.GetProperty("$created").GetString()!, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            var lastSeen = DateTime.ParseExact(props.GetProperty("$last_seen").GetString()!, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            Assert.That(lastSeen, Is.GreaterThanOrEqualTo(created), profile.GetProperty("$distinct_id").GetString());
+            Assert.That(created, Is.GreaterThanOrEqualTo(windowStart.AddDays(-180)));
+            createdBeforeWindow += created < windowStart ? 1 : 0;
+        }
+
+        // About a fifth of the users signed up before the window.
+        Assert.That(createdBeforeWindow, Is.InRange(5_400, 6_600));
+    }
+
+    [Test]
     public async Task WriteProfilesAsync_EveryEventUser_HasAProfileWhoseLastSeenIsTheirLastEvent()
     {
         var profiles = (await ReadProfilesAsync(_sut)).ToDictionary(

@@ -216,7 +216,9 @@ public sealed class DemoDataset
             long created;
             if (user.PreExisting)
             {
-                created = _generator.DayStart(user.SignupDay) + (8 * 3600) + r.Next(12 * 3600) - (user.City.UtcOffsetHours * 3600L);
+                // A local working hour on the sign-up day, kept inside that UTC day (so before the window).
+                var second = ((8 * 3600) + r.Next(12 * 3600) - (user.City.UtcOffsetHours * 3600L) + 86_400) % 86_400;
+                created = _generator.DayStart(user.SignupDay) + second;
             }
             else
             {
