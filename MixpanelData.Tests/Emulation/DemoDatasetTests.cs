@@ -358,6 +358,70 @@ public sealed class DemoDatasetTests
         }
     }
 
+    [TestCase(30)]
+    [TestCase(120)]
+    public async Task WriteEventsAsync_ShortestAndLongestWindow_StayInsideTheirDays(int days)
+    {
+        var dataset = DemoDataset.Create(new DemoDatasetOptions { UserCount = 500, Days = days, LastDay = LastDay });
+        var start = EpochOf(LastDay.AddDays(1 - days));
+        var end = EpochOf(LastDay.AddDays(1));
+        var daysWithEvents = new HashSet<long>();
+        var sink = new LineSplittingStream(line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            var time = doc.RootElement.GetProperty("properties").GetProperty("time").GetInt64();
+            Assert.That(time, Is.GreaterThanOrEqualTo(start).And.LessThan(end));
+            daysWithEvents.Add((time - start) / 86_400);
+        });
+
+        await dataset.WriteEventsAsync(sink);
+
+        Assert.That(daysWithEvents, Has.Count.EqualTo(days));
+    }
+
+    /// <summary>
+    /// Story (a) must not depend on which weekdays the drop days fall on. Only the days around the drop are
+    /// generated, and Safari's share of web sign-ups is compared, which is immune to the weekly pattern.
+    /// </summary>
+    [TestCase("2026-03-18")]
+    [TestCase("2026-07-01")]
+    [TestCase("2027-01-09")]
+    public async Task SafariShareOfWebSignUps_DropDays_LessThanHalfOfThePreviousTwoWeeks(string lastDay)
+    {
+        var last = DateOnly.Parse(lastDay, CultureInfo.InvariantCulture);
+        var dataset = DemoDataset.Create(new DemoDatasetOptions { LastDay = last });
+        var dropStart = EpochOf(last.AddDays(-12));
+        var dropEnd = EpochOf(last.AddDays(-9));
+        int dropSafari = 0, dropWeb = 0, beforeSafari = 0, beforeWeb = 0;
+        var sink = new LineSplittingStream(line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.GetProperty("event").GetString() != "Sign Up"
+                || !doc.RootElement.GetProperty("properties").TryGetProperty("$browser", out var browser))
+            {
+                return;
+            }
+
+            var time = doc.RootElement.GetProperty("properties").GetProperty("time").GetInt64();
+            var safari = browser.GetString() == "Safari" ? 1 : 0;
+            if (time >= dropStart && time < dropEnd)
+            {
+                (dropSafari, dropWeb) = (dropSafari + safari, dropWeb + 1);
+            }
+            else if (time < dropStart)
+            {
+                (beforeSafari, beforeWeb) = (beforeSafari + safari, beforeWeb + 1);
+            }
+        });
+
+        await dataset.WriteEventsAsync(sink, last.AddDays(-26), last.AddDays(-10));
+
+        var before = beforeSafari / (double)beforeWeb;
+        var drop = dropSafari / (double)dropWeb;
+        Assert.That(before, Is.InRange(0.15, 0.30), "Safari is about a fifth of web sign-ups normally");
+        Assert.That(drop, Is.LessThan(0.5 * before));
+    }
+
     [Test]
     public void Create_UserCountOutOfRange_Throws()
     {
