@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using MixpanelData.Analytics;
 using MixpanelData.Configuration;
 using MixpanelData.Discovery;
+using MixpanelData.Emulation;
+using MixpanelData.Emulation.Demo;
 using MixpanelData.Fetching;
 using MixpanelData.Http;
 using MixpanelData.Queries;
@@ -29,6 +31,7 @@ public sealed class Workspace : IAsyncDisposable
     private MixpanelConnection? _connection;
     private LocalStore? _store;
     private LocalAnalytics? _analytics;
+    private Lazy<Task<MixpanelEmulator>>? _demo;
     private int _disposed;
 
     /// <summary>Creates a workspace for <see cref="WorkspaceOptions.Account"/>.</summary>
@@ -79,6 +82,31 @@ public sealed class Workspace : IAsyncDisposable
         return new((options ?? new WorkspaceOptions()) with { Account = new AccountResolver().Resolve(account) });
     }
 
+    /// <summary>
+    /// A workspace on the built-in demo project: a synthetic SaaS product served by the in-process emulator, so
+    /// everything works without a Mixpanel account (docs/demo.md lists what there is to find). The data is prepared
+    /// on first use (a few seconds the first time each day, then cached); fetched tables go to a throwaway store.
+    /// </summary>
+    public static Workspace OpenDemo(DemoOptions? demo = null, WorkspaceOptions? options = null)
+    {
+        options ??= new WorkspaceOptions();
+        demo ??= new DemoOptions { TimeProvider = options.TimeProvider };
+        var account = new MixpanelAccount("demo", new Credentials(DemoOptions.Username, DemoOptions.Secret, DemoOptions.ProjectId, MixpanelRegion.Us), "the built-in demo project");
+        var workspace = new Workspace(options with
+        {
+            Account = account,
+            IsDemo = true,
+            Store = options.Store ?? new LocalStoreOptions { Mode = LocalStoreMode.Ephemeral, TimeProvider = options.TimeProvider },
+            RateLimits = options.RateLimits with { QueryPerHour = Math.Max(options.RateLimits.QueryPerHour, 600) },
+        });
+        workspace._demo = new Lazy<Task<MixpanelEmulator>>(() => MixpanelEmulator.CreateDemoAsync(demo), LazyThreadSafetyMode.ExecutionAndPublication);
+        return workspace;
+    }
+
+    /// <summary>The demo's emulator (created on first use), or null for a real project.</summary>
+    internal async ValueTask<MixpanelEmulator?> DemoEmulatorAsync(CancellationToken cancellationToken) =>
+        _demo is null ? null : await _demo.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+
     /// <summary>The local DuckDB store of this project, opened on first use.</summary>
     public LocalStore Local
     {
@@ -123,6 +151,11 @@ public sealed class Workspace : IAsyncDisposable
             }
 
             var options = ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us));
+            if (await DemoEmulatorAsync(cancellationToken).ConfigureAwait(false) is { } emulator)
+            {
+                options = options with { PrimaryHandler = emulator };
+            }
+
             if (Account.Credentials.Region is null)
             {
                 var region = await RegionDetector.DetectAsync(options, Account.ResolveEndpoints, cancellationToken).ConfigureAwait(false);
@@ -185,6 +218,17 @@ public sealed class Workspace : IAsyncDisposable
         if (store is not null)
         {
             await store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_demo is { IsValueCreated: true } demo)
+        {
+            // Wait for a demo still being prepared; one that failed to start holds nothing to release.
+            var preparing = demo.Value;
+            await Task.WhenAny(preparing).ConfigureAwait(false);
+            if (preparing.IsCompletedSuccessfully)
+            {
+                await preparing.Result.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _connectGate.Dispose();

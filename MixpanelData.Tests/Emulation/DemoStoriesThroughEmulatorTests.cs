@@ -15,21 +15,18 @@ namespace MixpanelData.Tests.Emulation;
 /// </summary>
 public sealed class DemoStoriesThroughEmulatorTests
 {
-    // Yesterday is 2026-11-20, so the Safari release broke sign-ups on 11-08, 11-09 and 11-10.
-    private static readonly DateTimeOffset Now = new(2026, 11, 21, 9, 30, 0, TimeSpan.Zero);
-    private static readonly DateOnly LastDay = new(2026, 11, 20);
+    // The demo ends yesterday; the Safari release broke sign-ups 12, 11 and 10 days before that (docs/demo.md).
+    private static readonly DateOnly LastDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 
-    private string _cache = null!;
     private MixpanelEmulator _emulator = null!;
     private MixpanelConnection _connection = null!;
 
     [OneTimeSetUp]
     public async Task Build()
     {
-        _cache = Path.Combine(Path.GetTempPath(), "mp-demo-full-" + Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();
-        _emulator = await MixpanelEmulator.CreateDemoAsync(new DemoOptions { TimeProvider = new ManualTimeProvider(Now), CacheDirectory = _cache, Emulator = new EmulatorOptions { EnforceRateLimits = false } });
-        TestContext.Progress.WriteLine($"demo built in {clock.ElapsedMilliseconds} ms");
+        _emulator = await MixpanelEmulator.CreateDemoAsync(await SharedDemo.OptionsAsync(new EmulatorOptions { EnforceRateLimits = false }));
+        TestContext.Progress.WriteLine($"demo ready in {clock.ElapsedMilliseconds} ms");
         _connection = new MixpanelConnection(new MixpanelClientOptions
         {
             Credentials = new Credentials(DemoOptions.Username, DemoOptions.Secret, DemoOptions.ProjectId, MixpanelRegion.Us),
@@ -44,7 +41,6 @@ public sealed class DemoStoriesThroughEmulatorTests
     {
         await _connection.DisposeAsync();
         await _emulator.DisposeAsync();
-        Directory.Delete(_cache, recursive: true);
     }
 
     private async Task<JsonElement> Get(string path, params (string Key, string Value)[] query)
