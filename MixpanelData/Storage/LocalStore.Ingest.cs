@@ -13,6 +13,9 @@ public sealed partial class LocalStore
     private const string ProfilesColumns = "distinct_id VARCHAR, properties JSON, last_seen TIMESTAMP";
     private const int MaxLineBytes = 16 * 1024 * 1024;
 
+    /// <summary>The <see cref="LocalStoreException.ErrorType"/> of a load refused because the export ended with <c>terminated early</c>.</summary>
+    public const string TerminatedEarlyError = "TerminatedEarly";
+
     /// <summary>Spool segment size: DuckDB loads one segment while the next is being written.</summary>
     internal long SpoolSegmentBytes { get; set; } = 64L * 1024 * 1024;
 
@@ -52,8 +55,6 @@ public sealed partial class LocalStore
         var state = new LineState(options.MalformedSampleLimit);
         var connection = Rent();
         var interrupted = false;
-        var spool = new SpoolWriter(_database.SpoolDirectory);
-        Task pending = Task.CompletedTask;
         var staged = false;
         try
         {
@@ -65,52 +66,7 @@ public sealed partial class LocalStore
             {
                 await Task.Run(() => connection.Execute($"BEGIN TRANSACTION; CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
                 staged = true;
-                long lastReport = 0;
-                while (true)
-                {
-                    var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    var buffer = read.Buffer;
-                    while (TryTakeLine(ref buffer, out var line))
-                    {
-                        AcceptLine(line, state, spool);
-                    }
-                    if (read.IsCompleted)
-                    {
-                        if (!buffer.IsEmpty)
-                        {
-                            AcceptLine(buffer, state, spool);
-                        }
-                        state.Bytes += read.Buffer.Length;
-                        jsonl.AdvanceTo(buffer.End);
-                        break;
-                    }
-                    if (buffer.Length > MaxLineBytes)
-                    {
-                        throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
-                    }
-                    state.Bytes += read.Buffer.Length - buffer.Length;
-                    jsonl.AdvanceTo(buffer.Start, buffer.End);
-                    if (spool.CurrentBytes >= SpoolSegmentBytes)
-                    {
-                        // One segment loads while the next is written; awaiting the previous load first keeps
-                        // the connection single-threaded and the spool bounded to two segments.
-                        var segment = spool.Seal()!;
-                        await pending.ConfigureAwait(false);
-                        pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
-                    }
-                    if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
-                    {
-                        lastReport = state.Bytes;
-                        progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
-                    }
-                }
-                var last = spool.Seal();
-                await pending.ConfigureAwait(false);
-                pending = Task.CompletedTask;
-                if (last is not null)
-                {
-                    await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
-                }
+                await LoadLinesAsync(connection, stage, jsonl, state, progress, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
                 var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
@@ -126,6 +82,75 @@ public sealed partial class LocalStore
         }
         finally
         {
+            await jsonl.CompleteAsync().ConfigureAwait(false);
+            if (staged)
+            {
+                Abandon(connection, ref interrupted);
+            }
+            Return(connection, discard: interrupted);
+        }
+    }
+
+    /// <summary>
+    /// Reads export JSONL to its end, checking and spooling each line and bulk-loading the spool into
+    /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Runs
+    /// inside the caller's transaction; the caller commits or rolls back.
+    /// </summary>
+    private async Task LoadLinesAsync(DuckDbConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var spool = new SpoolWriter(_database.SpoolDirectory);
+        Task pending = Task.CompletedTask;
+        try
+        {
+            long lastReport = 0;
+            while (true)
+            {
+                var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (TryTakeLine(ref buffer, out var line))
+                {
+                    AcceptLine(line, state, spool);
+                }
+                if (read.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        AcceptLine(buffer, state, spool);
+                    }
+                    state.Bytes += read.Buffer.Length;
+                    jsonl.AdvanceTo(buffer.End);
+                    break;
+                }
+                if (buffer.Length > MaxLineBytes)
+                {
+                    throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
+                }
+                state.Bytes += read.Buffer.Length - buffer.Length;
+                jsonl.AdvanceTo(buffer.Start, buffer.End);
+                if (spool.CurrentBytes >= SpoolSegmentBytes)
+                {
+                    // Awaiting the previous load first keeps the connection single-threaded and the spool
+                    // bounded to two segments.
+                    var segment = spool.Seal()!;
+                    await pending.ConfigureAwait(false);
+                    pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
+                }
+                if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
+                {
+                    lastReport = state.Bytes;
+                    progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
+                }
+            }
+            var last = spool.Seal();
+            await pending.ConfigureAwait(false);
+            pending = Task.CompletedTask;
+            if (last is not null)
+            {
+                await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
             try
             {
                 await pending.ConfigureAwait(false);
@@ -138,12 +163,6 @@ public sealed partial class LocalStore
             {
             }
             spool.Dispose();
-            await jsonl.CompleteAsync().ConfigureAwait(false);
-            if (staged)
-            {
-                Abandon(connection, ref interrupted);
-            }
-            Return(connection, discard: interrupted);
         }
     }
 
@@ -293,7 +312,7 @@ public sealed partial class LocalStore
         {
             throw new LocalStoreException(
                 $"The export stream ended with \"terminated early\" at line {state.LineNumber}: Mixpanel stopped before the end, so the data is incomplete. The table was left unchanged; fetch again (a shorter range helps).",
-                "InvalidInput");
+                TerminatedEarlyError);
         }
         state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
     }
@@ -323,7 +342,7 @@ public sealed partial class LocalStore
     /// loads, swap, metadata — is one transaction: until this commit nobody sees any of it, and any
     /// failure rolls all of it back.
     /// </summary>
-    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead)
+    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<DuckDbConnection>? beforeCommit = null)
     {
         var target = StoreIdentifiers.Quote(name);
         long inserted = rowsRead;
@@ -363,6 +382,7 @@ public sealed partial class LocalStore
             connection.Query(
                 $"INSERT OR REPLACE INTO {StoreIdentifiers.MetadataTable} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [name, kind, options.Source, from, to, options.Filters, total, fetchedAt]);
+            beforeCommit?.Invoke(connection);
             connection.Execute("COMMIT");
             return (inserted, total);
         }
