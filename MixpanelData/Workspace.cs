@@ -22,8 +22,9 @@ namespace MixpanelData;
 /// </summary>
 public sealed class Workspace : IAsyncDisposable
 {
-    // Mixpanel's budgets are per project, whichever client spends them: share limiters within the process.
-    private static readonly ConcurrentDictionary<(string Host, long Project), MixpanelRateLimiter> SharedLimiters = new();
+    // Mixpanel's budgets are per project, whichever client spends them: workspaces of the same project (and the same
+    // configured limits) in one process share their limiters. This is the one process-wide state, on purpose.
+    private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits), MixpanelRateLimiter> SharedLimiters = new();
 
     private readonly WorkspaceOptions _options;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
@@ -162,8 +163,11 @@ public sealed class Workspace : IAsyncDisposable
                 options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
             }
 
-            var limiter = SharedLimiters.GetOrAdd((options.Endpoints.Query.Host + options.Endpoints.Query.Port, ProjectId), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
-            _connection = new MixpanelConnection(options, IsDemo ? null : limiter);
+            // A workspace with its own clock (tests) gets its own limiters: time-based budgets must share a clock.
+            var limiter = _options.TimeProvider == TimeProvider.System && !IsDemo
+                ? SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits), _ => new MixpanelRateLimiter(_options.RateLimits, TimeProvider.System))
+                : null;
+            _connection = new MixpanelConnection(options, limiter);
             return _connection;
         }
         finally
