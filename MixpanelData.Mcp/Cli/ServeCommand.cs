@@ -1,4 +1,6 @@
 using MixpanelData.Configuration;
+using MixpanelData.Mcp.Hosting;
+using MixpanelData.Storage;
 
 namespace MixpanelData.Mcp.Cli;
 
@@ -9,60 +11,72 @@ namespace MixpanelData.Mcp.Cli;
 /// </summary>
 internal static class ServeCommand
 {
-    public static Task<int> RunAsync(ServerSettings settings, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ServerSettings settings, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
-        var version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        error.WriteLine($"mp_mcp {version}");
-
+        error.WriteLine($"mp_mcp {McpComposition.Version}");
+        var resolver = new AccountResolver(new AccountResolverOptions { GetEnvironmentVariable = environment });
+        MixpanelAccount? account = null;
         if (!settings.Demo)
         {
-            var resolver = new AccountResolver(new AccountResolverOptions { GetEnvironmentVariable = environment });
             try
             {
-                var account = resolver.Resolve(settings.Account);
-                Describe(account, settings, error);
+                account = resolver.Resolve(settings.Account);
             }
             catch (ConfigurationException ex) when (settings.Account is null && ex.NothingConfigured)
             {
-                error.WriteLine("No Mixpanel credentials were found, so mp_mcp would start on the built-in demo project.");
-                error.WriteLine("Looked in:");
+                error.WriteLine("No Mixpanel credentials were found, so mp_mcp starts on the built-in demo project (synthetic data).");
                 foreach (var source in ex.SourcesTried)
                 {
-                    error.WriteLine($"  - {source}");
+                    error.WriteLine($"  looked in: {source}");
                 }
 
                 error.WriteLine("To use your own project, see docs/configuration.md (MP_USERNAME, MP_SECRET, MP_PROJECT_ID, MP_REGION or ~/.mp/config.toml).");
-                settings = settings with { Demo = true };
             }
             catch (ConfigurationException ex)
             {
                 error.WriteLine($"mp_mcp: {ex.Message}");
-                return Task.FromResult(2);
+                return 2;
             }
         }
 
-        if (settings.Demo)
+        var options = new WorkspaceOptions
         {
-            error.WriteLine("Mode: demo (synthetic SaaS project; no real Mixpanel data).");
-        }
-
-        error.WriteLine($"Transport: {(settings.Transport == TransportKind.Stdio ? "stdio" : $"http on {settings.Host}:{settings.Port} at /mcp")}; toolsets: {string.Join(",", settings.Toolsets)}{(settings.ReadOnly ? "; read-only" : string.Empty)}.");
-        error.WriteLine("This build resolves and reports its configuration only; serving MCP tools arrives with the host (issue 6).");
-        return Task.FromResult(0);
-    }
-
-    private static void Describe(MixpanelAccount account, ServerSettings settings, TextWriter error)
-    {
-        var credentials = account.Credentials;
-        error.WriteLine($"Account: {account.Name} (from {account.Source})");
-        error.WriteLine($"  user {credentials.Username}, project {credentials.ProjectId}, region {credentials.Region?.ToConfigString() ?? "auto-detect on first use"}{(account.WorkspaceId is { } w ? $", data view {w}" : string.Empty)}");
-        var endpoints = account.ResolveEndpoints(credentials.Region ?? MixpanelRegion.Us);
-        error.WriteLine($"  query {endpoints.Query}, export {endpoints.Export}, app {endpoints.App}");
-        var headerNames = account.Headers.Keys.Concat(settings.Headers.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (headerNames.Count > 0)
+            ExtraHeaders = settings.Headers,
+            MaxRateLimitWait = TimeSpan.FromMinutes(5),
+            Store = account is null ? null : new LocalStoreOptions
+            {
+                Path = settings.DatabasePath,
+                ProjectId = account.Credentials.ProjectId,
+                ReadOnly = settings.ReadOnly,
+            },
+        };
+        var workspace = account is null
+            ? Workspace.OpenDemo(options: options with { Store = new LocalStoreOptions { Mode = settings.DatabasePath is null ? LocalStoreMode.Ephemeral : LocalStoreMode.File, Path = settings.DatabasePath, ReadOnly = settings.ReadOnly } })
+            : new Workspace(options with { Account = account });
+        var holder = new WorkspaceHolder(workspace, name => new Workspace(options with { Account = resolver.Resolve(name), Store = new LocalStoreOptions { ProjectId = resolver.Resolve(name).Credentials.ProjectId, ReadOnly = settings.ReadOnly } }));
+        await using (holder.ConfigureAwait(false))
         {
-            error.WriteLine($"  extra headers: {string.Join(", ", headerNames)}");
+            error.WriteLine(workspace.IsDemo
+                ? "Serving the DEMO project (synthetic data, account demo, project 1)."
+                : $"Serving project {workspace.ProjectId} with account {workspace.Account.Name} (from {workspace.Account.Source}).");
+            if (settings.Transport == TransportKind.Http)
+            {
+                error.WriteLine("mp_mcp: the HTTP transport is not available in this build yet; use --transport stdio.");
+                return 2;
+            }
+
+            TextWriter? auditFile = settings.AuditLog is null ? null : new StreamWriter(settings.AuditLog, append: true);
+            try
+            {
+                return await StdioServer.RunAsync(settings, holder, auditFile ?? error, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (auditFile is not null)
+                {
+                    await auditFile.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
     }
 }

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using MixpanelData.Mcp.Cli;
+using MixpanelData.Mcp.Filters;
+using MixpanelData.Mcp.Tools;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace MixpanelData.Mcp.Hosting;
+
+/// <summary>
+/// Puts the server together: the tool classes of the chosen toolsets, the filters in their order
+/// (audit → cache → response budget → error translation, outermost first), and the read-only policy.
+/// Hidden tools are removed from the collection, so they are not callable either.
+/// </summary>
+internal static class McpComposition
+{
+    // Tools that change data but stay in read-only mode, where the store refuses their writes instead.
+    private static readonly HashSet<string> ReadOnlyCapable = ["sql", "sql_scalar"];
+
+    public static string Version => typeof(McpComposition).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static IMcpServerBuilder AddMixpanelMcp(this IServiceCollection services, ServerSettings settings, WorkspaceHolder workspaces, TextWriter auditSink)
+    {
+        var time = TimeProvider.System;
+        services.AddSingleton(settings);
+        services.AddSingleton(workspaces);
+        services.AddSingleton(time);
+        var audit = new AuditFilter(auditSink, time);
+        var cache = new CacheFilter(workspaces, time);
+        services.AddSingleton(cache);
+
+        var builder = services.AddMcpServer(options =>
+        {
+            options.ServerInfo = new Implementation { Name = "mp_mcp", Version = Version };
+            options.ServerInstructions = Instructions(workspaces.Current.IsDemo);
+        });
+        builder.WithTools<WorkspaceTools>()
+            .WithTools<LocalTools>()
+            .WithTools<LocalAnalyticsTools>()
+            .WithTools<FetchTools>()
+            .WithTools<AccountTools>();
+        builder.WithRequestFilters(filters =>
+        {
+            filters.AddCallToolFilter(audit.Create());
+            filters.AddCallToolFilter(cache.Create());
+            filters.AddCallToolFilter(ResponseBudgetFilter.Create(settings.ResponseBudgetBytes));
+            filters.AddCallToolFilter(ToolErrorFilter.Create());
+        });
+        services.PostConfigure<McpServerOptions>(options => ApplyPolicy(options, settings));
+        return builder;
+    }
+
+    /// <summary>Removes tools outside the chosen toolsets, and destructive tools in read-only mode.</summary>
+    internal static void ApplyPolicy(McpServerOptions options, ServerSettings settings)
+    {
+        if (options.ToolCollection is not { } tools)
+        {
+            return;
+        }
+
+        foreach (var tool in tools.ToList())
+        {
+            var toolset = tool.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
+            var outside = toolset is not null && !settings.Toolsets.Contains(toolset);
+            var destructive = tool.ProtocolTool.Annotations?.DestructiveHint == true && !ReadOnlyCapable.Contains(tool.ProtocolTool.Name);
+            if (outside || (settings.ReadOnly && destructive))
+            {
+                tools.Remove(tool);
+            }
+        }
+    }
+
+    private static string Instructions(bool demo) =>
+        (demo ? "DEMO MODE: this server serves a synthetic SaaS project (Flowboard), not real Mixpanel data. " : string.Empty)
+        + "Mixpanel product analytics. Start with workspace_info. Live queries spend the project's Query API budget (60/hour); "
+        + "for repeated analysis, fetch_events once and use sql or local_segmentation/local_funnel/local_retention/local_frequency, which cost nothing. "
+        + "Dates are YYYY-MM-DD (UTC, inclusive). Expressions look like properties[\"$browser\"] == \"Chrome\".";
+}
