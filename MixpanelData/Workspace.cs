@@ -20,8 +20,9 @@ namespace MixpanelData;
 /// </summary>
 public sealed class Workspace : IAsyncDisposable
 {
-    // Mixpanel's budgets are per project, whichever client spends them: share limiters within the process.
-    private static readonly ConcurrentDictionary<(string Host, long Project), MixpanelRateLimiter> SharedLimiters = new();
+    // Mixpanel's budgets are per project, whichever client spends them: share limiters within the process among
+    // workspaces that agree on the budgets and the clock (a workspace with other limits, or a test clock, gets its own).
+    private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits, TimeProvider Clock), MixpanelRateLimiter> SharedLimiters = new();
 
     private readonly WorkspaceOptions _options;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
@@ -129,7 +130,7 @@ public sealed class Workspace : IAsyncDisposable
                 options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
             }
 
-            var limiter = SharedLimiters.GetOrAdd((options.Endpoints.Query.Host + options.Endpoints.Query.Port, ProjectId), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
+            var limiter = SharedLimiters.GetOrAdd((options.Endpoints.Query.Host + options.Endpoints.Query.Port, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
             _connection = new MixpanelConnection(options, IsDemo ? null : limiter);
             return _connection;
         }
