@@ -163,6 +163,23 @@ public sealed class MixpanelWireShapeTests
     }
 
     [Test]
+    public async Task SegmentationAsync_EventListAtMixpanelsCap_DoesNotClaimTheEventIsUnknown()
+    {
+        // 5,000 names is Mixpanel's cap: the list may be incomplete, so a name missing from it proves nothing.
+        var names = "[" + string.Join(",", Enumerable.Range(0, 5000).Select(i => $"\"Event {i}\"")) + "]";
+        var (ws, server) = Create(
+            ("/api/query/events/names", names),
+            ("/api/query/segmentation", """{"data": {"series": ["2026-03-02"], "values": {}}, "legend_size": 0}"""));
+        await using var _ = ws;
+        using var __ = server;
+
+        var result = await ws.Query.SegmentationAsync(new SegmentationQuery("Rare Event", new(2026, 3, 2), new(2026, 3, 2)));
+
+        Assert.That(result.Segments, Is.Empty);
+        Assert.That(server.Paths, Is.EqualTo(new[] { "/api/query/segmentation", "/api/query/events/names" }));
+    }
+
+    [Test]
     public async Task SegmentationAsync_UnexpectedShape_IsAnInvalidResponse()
     {
         var (ws, server) = Create(("/api/query/segmentation", """["not", "an", "envelope"]"""));
@@ -180,9 +197,12 @@ public sealed class MixpanelWireShapeTests
     {
         public Dictionary<string, string> LastQuery { get; private set; } = [];
 
+        public List<string> Paths { get; } = [];
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.AbsolutePath;
+            Paths.Add(path);
             LastQuery = request.RequestUri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);

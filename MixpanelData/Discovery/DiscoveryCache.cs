@@ -47,7 +47,7 @@ internal sealed class DiscoveryCache(TimeProvider time, TimeSpan duration)
     {
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var entry) && entry.Succeeded && time.GetUtcNow() < entry.ExpiresAt)
+            if (_entries.TryGetValue(key, out var entry) && entry.Succeeded && entry.Completion.Task.IsCompletedSuccessfully && time.GetUtcNow() < entry.ExpiresAt)
             {
                 value = (T)entry.Completion.Task.Result;
                 return true;
