@@ -18,7 +18,8 @@ internal sealed class AppEndpoints(EmulatorContext context)
 
     public async Task<HttpResponseMessage> AnswerAsync(EmulatorRequest request, CancellationToken cancellationToken)
     {
-        var parts = request.Route.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // Path segments arrive escaped (an event name such as "Sign Up" is Sign%20Up); Mixpanel matches them decoded.
+        var parts = request.Route.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         if (parts is ["me"])
         {
             return Me(request);
