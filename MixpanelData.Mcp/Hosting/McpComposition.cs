@@ -35,6 +35,8 @@ internal static class McpComposition
             options.ServerInstructions = Instructions(workspaces.Current.IsDemo);
         });
         builder.WithTools<WorkspaceTools>()
+            .WithTools<DiscoveryTools>()
+            .WithTools<LiveQueryTools>()
             .WithTools<LocalTools>()
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()

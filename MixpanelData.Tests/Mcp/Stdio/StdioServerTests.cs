@@ -89,6 +89,37 @@ public sealed class StdioServerTests(string protocol)
     }
 
     [Test]
+    public async Task Demo_DiscoveryAndLiveQueries_AnswerFromTheEmulator()
+    {
+        await using var client = await StartAsync("--demo");
+
+        var events = await client.CallToolAsync("list_events");
+        var funnels = await client.CallToolAsync("list_funnels");
+        var funnel = await client.CallToolAsync("funnel", new Dictionary<string, object?>
+        {
+            ["funnel_id"] = 7011,
+            ["from_date"] = Yesterday.AddDays(-40).ToString("yyyy-MM-dd"),
+            ["to_date"] = Yesterday.AddDays(-8).ToString("yyyy-MM-dd"),
+            ["on"] = "properties[\"platform\"]",
+        });
+        var segmentation = await client.CallToolAsync("segmentation", new Dictionary<string, object?> { ["event"] = "Sign Up", ["on"] = "properties[\"$browser\"]" });
+        var unknown = await client.CallToolAsync("segmentation", new Dictionary<string, object?> { ["event"] = "Sign up!" });
+        var tools = await client.ListToolsAsync();
+        var listBytes = System.Text.Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(tools.Select(t => t.ProtocolTool), ModelContextProtocol.McpJsonUtilities.DefaultOptions));
+        TestContext.Out.WriteLine($"tools/list: {tools.Count} tools, {listBytes} bytes (~{listBytes / 4} tokens)");
+
+        Assert.That(events.StructuredContent!.Value.GetProperty("events").EnumerateArray().Select(e => e.GetString()), Does.Contain("Sign Up"));
+        Assert.That(funnels.StructuredContent!.Value.GetProperty("funnels").GetArrayLength(), Is.EqualTo(4));
+        Assert.That(funnel.IsError, Is.Not.True, Text(funnel));
+        var segments = funnel.StructuredContent!.Value.GetProperty("segments").EnumerateArray().ToDictionary(x => x.GetProperty("segment").GetString()!, x => x.GetProperty("steps")[2].GetProperty("step_conversion").GetDouble());
+        Assert.That(segments["Android"], Is.LessThan(0.6 * segments["web"]), "the weak Android invite step is visible through the live funnel with its breakdown kept");
+        Assert.That(segmentation.IsError, Is.Not.True, Text(segmentation));
+        Assert.That(unknown.IsError, Is.True);
+        Assert.That(Text(unknown), Does.Contain("Sign Up"), "an unknown event names the closest real ones");
+        Assert.That(listBytes, Is.LessThan(48 * 1024), "tools/list stays within the budget of SPEC §6");
+    }
+
+    [Test]
     public async Task BadInput_ComesBackAsToolErrorsThatSayWhatToChange()
     {
         await using var client = await StartAsync("--demo");
