@@ -79,7 +79,14 @@ public sealed partial class LocalStore : IAsyncDisposable
         var store = new LocalStore(database, options, ephemeral);
         try
         {
-            store.WithConnection(c => c.Execute(MetadataDdl));
+            store.WithConnection(c =>
+            {
+                c.Execute(MetadataDdl);
+                if (database.ClaimStartup())
+                {
+                    DropStagingDebris(c);
+                }
+            });
         }
         catch
         {
@@ -87,6 +94,21 @@ public sealed partial class LocalStore : IAsyncDisposable
             throw;
         }
         return store;
+    }
+
+    /// <summary>
+    /// Drops staging tables left by an ingestion whose process died before it could clean up (a failed or
+    /// cancelled ingestion drops its own). Runs when the file is opened, before any ingestion can start.
+    /// </summary>
+    private static void DropStagingDebris(DuckDbConnection connection)
+    {
+        var debris = connection.Query(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' " +
+            "AND starts_with(table_name, '" + StoreIdentifiers.ReservedPrefix + "stage_') AND NOT temporary").Rows;
+        foreach (var row in debris)
+        {
+            connection.Execute("DROP TABLE IF EXISTS " + StoreIdentifiers.Quote((string)row[0]!));
+        }
     }
 
     /// <summary>Opens a private in-memory store.</summary>

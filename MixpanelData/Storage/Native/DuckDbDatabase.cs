@@ -22,6 +22,7 @@ internal sealed class DuckDbDatabase : IDisposable
     private readonly string? _key;
     private readonly DatabaseHandle _handle;
     private int _references;
+    private int _claimed;
 
     private DuckDbDatabase(string? key, DatabaseHandle handle, string spoolDirectory)
     {
@@ -33,6 +34,13 @@ internal sealed class DuckDbDatabase : IDisposable
 
     /// <summary>A private folder (inside the system temp folder) that the database may read and write despite the sandbox.</summary>
     public string SpoolDirectory { get; }
+
+    /// <summary>
+    /// True exactly once per open database: for the first caller after the file was opened (not for callers
+    /// that share an already open file). Start-up housekeeping, such as dropping staging tables a crashed
+    /// process left behind, runs only then, when no ingestion in this process can be using them.
+    /// </summary>
+    public bool ClaimStartup() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
     /// <summary>The full path of the database file, or <see langword="null"/> for in-memory databases.</summary>
     public string? Path => _key;
