@@ -75,7 +75,7 @@ public sealed partial class LocalStore : IAsyncDisposable
                     : throw new ConfigurationException("A file-backed local store needs a path or a project id (or use LocalStoreMode.InMemory).", ["LocalStoreOptions.Path", "LocalStoreOptions.ProjectId"]));
                 break;
         }
-        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit);
+        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit));
         var store = new LocalStore(database, options, ephemeral);
         try
         {

@@ -109,6 +109,10 @@ internal sealed class DuckDbDatabase : IDisposable
             {
                 Set(config, "memory_limit", memoryLimit);
             }
+            // Where DuckDB spills when a query or load needs more than the memory limit. Its default
+            // (<file>.tmp, or .tmp in the working folder) is outside what the sandbox allows, so spilling
+            // would fail with an out-of-memory error; inside the private spool folder it is allowed.
+            Set(config, "temp_directory", System.IO.Path.Combine(spool, "duckdb-temp"));
             var state = NativeMethods.duckdb_open_ext(path, out var database, config, out var error);
             var message = NativeMethods.OwnedString(error);
             if (state != DuckDbState.Success)
