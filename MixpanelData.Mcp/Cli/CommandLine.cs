@@ -27,6 +27,7 @@ internal static class CommandLine
             account, transport, host, port, demo, toolsets, readOnly, headers, db, logLevel, auditLog,
         };
 
+        root.Subcommands.Add(EmulatorCommand.Build(error));
         root.SetAction((result, cancellationToken) =>
         {
             ServerSettings settings;

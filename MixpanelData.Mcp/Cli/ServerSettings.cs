@@ -34,4 +34,7 @@ internal sealed record ServerSettings
     public string LogLevel { get; init; } = "information";
 
     public string? AuditLog { get; init; }
+
+    /// <summary>The most a tool result may hold, in bytes of JSON (≈ 10k tokens); larger results are cut by whole rows.</summary>
+    public int ResponseBudgetBytes { get; init; } = 40_000;
 }

@@ -92,12 +92,24 @@ internal sealed class EmulatorHttpServer : IAsyncDisposable
         context.Response.Headers.Remove("Transfer-Encoding");
         try
         {
+            // Send the headers at once and every piece as it comes, as Mixpanel's export does: a client sees
+            // the stream start before it ends (or breaks).
+            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
             await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
-            await stream.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
         }
         catch (IOException)
         {
-            // A stream fault (or a real failure) mid-body: break the connection as Mixpanel's edge would.
+            // A stream fault (or a real failure) mid-body: break the connection as Mixpanel's edge would. The pause
+            // lets the bytes already sent reach the client first; an immediate reset can make the kernel discard
+            // them, which would look like a failure before the response rather than in the middle of it.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None).ConfigureAwait(false);
             context.Abort();
         }
     }

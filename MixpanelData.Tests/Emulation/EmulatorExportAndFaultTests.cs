@@ -120,7 +120,7 @@ public sealed class EmulatorExportAndFaultTests
     {
         await using var fixture = await EmulatorFixture.CreateAsync();
         await using var connection = fixture.Connect();
-        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { AfterLines = 5 });
+        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { AfterLines = 3 });
 
         await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
         using var reader = new StreamReader(stream.Body);
@@ -133,7 +133,7 @@ public sealed class EmulatorExportAndFaultTests
                 read++;
             }
         });
-        Assert.That(read, Is.EqualTo(5));
+        Assert.That(read, Is.EqualTo(3));
     }
 
     [Test]

@@ -10,13 +10,13 @@ namespace MixpanelData.Tests.Emulation;
 /// <summary>The emulator served by Kestrel on a real loopback socket, reached by our client with overridden base URLs.</summary>
 public sealed class EmulatorOverHttpTests
 {
-    private static MixpanelConnection Connect(EmulatorHttpServer server, string secret = "demo") => new(new MixpanelClientOptions
+    private static MixpanelConnection Connect(EmulatorHttpServer server, string secret = "demo", int retries = 1) => new(new MixpanelClientOptions
     {
         Credentials = new Credentials("demo", secret, 1),
         Endpoints = MixpanelEndpoints.ForRegion(MixpanelRegion.Us).With(
             new Uri(server.BaseUri, "api/query"), new Uri(server.BaseUri, "api/2.0"), new Uri(server.BaseUri, "api/app")),
         RateLimits = new RateLimitOptions { Disabled = true },
-        Retry = new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(5) },
+        Retry = new RetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(5) },
     });
 
     [Test]
@@ -52,13 +52,30 @@ public sealed class EmulatorOverHttpTests
     {
         await using var fixture = await EmulatorFixture.CreateAsync();
         await using var server = await EmulatorHttpServer.StartAsync(fixture.Emulator, IPAddress.Loopback, 0);
-        await using var connection = Connect(server);
+        await using var connection = Connect(server, retries: 0);
         fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { AfterLines = 3 });
 
         await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
         using var reader = new StreamReader(stream.Body);
 
-        await Assert.CatchAsync<Exception>(() => reader.ReadToEndAsync());
+        var lines = 0;
+        Exception? ex = null;
+        try
+        {
+            while (await reader.ReadLineAsync() is not null)
+            {
+                lines++;
+            }
+        }
+        catch (Exception caught)
+        {
+            ex = caught;
+        }
+
+        Assert.That(ex, Is.InstanceOf<IOException>());
+        Assert.That(lines, Is.EqualTo(3), "the lines before the drop arrive");
+
+        Assert.That(fixture.Emulator.Faults.Pending, Is.Zero);
     }
 
     [Test]

@@ -59,6 +59,11 @@ internal static class FunnelEngine
             throw new ArgumentException("Every funnel step needs an event name.");
         }
 
+        if ((query.StepFilters is { } filters && filters.Count != query.Steps.Count) || (query.StepLabels is { } labels && labels.Count != query.Steps.Count))
+        {
+            throw new ArgumentException("StepFilters and StepLabels, when given, need one entry per step.");
+        }
+
         SegmentationEngine.ValidateRange(query.FromDate, query.ToDate, TimeUnit.Day);
         if (query.WindowLength < 1 || WindowSeconds(query) > 90L * 86_400)
         {
@@ -80,6 +85,9 @@ internal static class FunnelEngine
             throw new ArgumentException("Limit must be between 1 and 10,000.");
         }
     }
+
+    private static string StepFilter(FunnelQuery query, int step, ExpressionColumns columns, SqlParameters parameters) =>
+        EngineTable.Filter(query.StepFilters?[step], columns, parameters);
 
     public static long WindowSeconds(FunnelQuery query) => query.WindowLength * query.WindowUnit switch
     {
@@ -137,7 +145,7 @@ internal static class FunnelEngine
         var sql = new StringBuilder();
         sql.Append($"""
             WITH ev AS (
-                SELECT distinct_id, event_name, event_time, {segment} AS segment
+                SELECT distinct_id, event_name, event_time, properties, {segment} AS segment
                 FROM {table.Sql}
                 WHERE event_name IN ({string.Join(", ", names.Values)})
                   AND event_time >= CAST({fromSql} AS TIMESTAMP)
@@ -147,7 +155,7 @@ internal static class FunnelEngine
             s1 AS (
                 SELECT distinct_id, {bucket} AS bucket, min(event_time) AS t1, arg_min(segment, event_time) AS segment
                 FROM ev
-                WHERE event_name = {names[query.Steps[0]]} AND event_time < CAST({toSql} AS TIMESTAMP)
+                WHERE event_name = {names[query.Steps[0]]} AND event_time < CAST({toSql} AS TIMESTAMP) AND {StepFilter(query, 0, ExpressionColumns.Events(), parameters)}
                 GROUP BY ALL
             )
             """);
@@ -165,6 +173,7 @@ internal static class FunnelEngine
                      AND ev.event_name = {names[query.Steps[k - 1]]}
                      AND ev.event_time {after} {previous}.t{k - 1}
                      AND ev.event_time <= {previous}.t1 + {windowInterval}
+                     AND {StepFilter(query, k - 1, ExpressionColumns.Events("ev"), parameters)}
                     GROUP BY ALL
                 )
                 """);
@@ -251,7 +260,10 @@ internal static class FunnelEngine
                 i == 0 ? 1 : previous == 0 ? 0 : (double)count / previous,
                 first == 0 ? 0 : (double)count / first,
                 i == 0 || count == 0 ? null : totals.FromPrevious[i] / count,
-                i == 0 || count == 0 ? null : totals.FromStart[i] / count));
+                i == 0 || count == 0 ? null : totals.FromStart[i] / count)
+            {
+                Label = query.StepLabels?[i],
+            });
         }
 
         return new FunnelSteps(name, steps);

@@ -6,10 +6,17 @@ namespace MixpanelData.Analytics;
 /// <summary>Segmentation and event counts computed in SQL (docs/semantics.md, "Segmentation").</summary>
 internal static class SegmentationEngine
 {
+    /// <summary>The pseudo-event that stands for every event (as in Mixpanel's "All Events").</summary>
+    public const string AnyEvent = "$any_event";
+
     public static async Task<SegmentationResult> RunAsync(EngineTable table, SegmentationQuery query, CancellationToken cancellationToken)
     {
         Validate(query);
-        await table.RequireEventsAsync([query.Event], cancellationToken).ConfigureAwait(false);
+        if (query.Event != AnyEvent)
+        {
+            await table.RequireEventsAsync([query.Event], cancellationToken).ConfigureAwait(false);
+        }
+
         var lines = await CountAsync(table, [query.Event], query.FromDate, query.ToDate, query.Type, query.Unit, query.Where, query.On, query.Limit, cancellationToken).ConfigureAwait(false);
         return new SegmentationResult(query.Event, query.FromDate, query.ToDate, query.Unit, query.Type, query.On, lines.Series, lines.Segments, lines.LimitHit);
     }
@@ -33,8 +40,9 @@ internal static class SegmentationEngine
         var parameters = new SqlParameters();
         var columns = ExpressionColumns.Events();
         var filter = EngineTable.Filter(where, columns, parameters);
-        var line = string.IsNullOrWhiteSpace(on) ? "event_name" : MixpanelExpression.Parse(on).ToSegmentKeySql(columns, parameters);
-        var eventList = string.Join(", ", events.Select(parameters.Add));
+        var anyEvent = events.Count == 1 && events[0] == AnyEvent;
+        var line = !string.IsNullOrWhiteSpace(on) ? MixpanelExpression.Parse(on).ToSegmentKeySql(columns, parameters) : anyEvent ? $"'{AnyEvent}'" : "event_name";
+        var eventFilter = anyEvent ? "true" : $"event_name IN ({string.Join(", ", events.Select(parameters.Add))})";
         var fromSql = parameters.Add(TimeBuckets.Midnight(from));
         var toSql = parameters.Add(TimeBuckets.Midnight(to.AddDays(1)));
         var limitSql = parameters.Add((long)limit + 1);
@@ -49,7 +57,7 @@ internal static class SegmentationEngine
             WITH base AS (
                 SELECT {TimeBuckets.KeySql(unit, "event_time")} AS bucket, {line} AS line, {value} AS value
                 FROM {table.Sql}
-                WHERE event_name IN ({eventList})
+                WHERE {eventFilter}
                   AND event_time >= CAST({fromSql} AS TIMESTAMP) AND event_time < CAST({toSql} AS TIMESTAMP)
                   AND {filter}
                 GROUP BY ALL

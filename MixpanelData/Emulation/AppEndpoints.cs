@@ -187,6 +187,14 @@ internal sealed class AppEndpoints(EmulatorContext context)
         w.WriteString("creator_name", "Demo Analyst");
         w.WriteString("creator_email", "analyst@demo.example");
         w.WriteString("description", report.Description);
+        if (report.ParamsJson is { } saved)
+        {
+            w.WritePropertyName("params");
+            w.WriteRawValue(saved);
+            WriteFlags(w);
+            return;
+        }
+
         w.WriteStartObject("params");
         switch (report.Type)
         {
@@ -219,6 +227,11 @@ internal sealed class AppEndpoints(EmulatorContext context)
 
         w.WriteNumber("last_days", report.LastDays);
         w.WriteEndObject();
+        WriteFlags(w);
+    }
+
+    private static void WriteFlags(Utf8JsonWriter w)
+    {
         w.WriteBoolean("is_visibility_restricted", false);
         w.WriteBoolean("is_modification_restricted", false);
         w.WriteBoolean("can_view", true);

@@ -4,7 +4,19 @@ using MixpanelData.Storage;
 namespace MixpanelData.Emulation;
 
 /// <summary>A saved funnel the emulator serves (<c>/funnels/list</c>, <c>/funnels?funnel_id=</c>).</summary>
-internal sealed record SavedFunnel(long Id, string Name, IReadOnlyList<string> Steps, int WindowDays);
+internal sealed record SavedFunnel(long Id, string Name, IReadOnlyList<string> Steps, int WindowDays)
+{
+    /// <summary>Per-step filters (null entries for none).</summary>
+    public IReadOnlyList<string?>? StepFilters { get; init; }
+
+    /// <summary>Per-step labels (null entries show the event name).</summary>
+    public IReadOnlyList<string?>? StepLabels { get; init; }
+
+    /// <summary>The saved conversion window; <see cref="WindowDays"/> days unless set.</summary>
+    public (int Length, Queries.WindowUnit Unit) Window => WindowOverride ?? (WindowDays, Queries.WindowUnit.Day);
+
+    public (int Length, Queries.WindowUnit Unit)? WindowOverride { get; init; }
+}
 
 /// <summary>A saved cohort: profiles matching <see cref="ProfileWhere"/> (an engage <c>where</c> expression).</summary>
 internal sealed record SavedCohort(long Id, string Name, string Description, string ProfileWhere, DateTime Created, bool IsVisible);
@@ -25,6 +37,12 @@ internal sealed record SavedReport(long Id, string Name, string Type, string Des
 
     /// <summary>Funnels: the saved funnel shown.</summary>
     public long? FunnelId { get; init; }
+
+    /// <summary>Insights: a breakdown expression, if any.</summary>
+    public string? On { get; init; }
+
+    /// <summary>The report's <c>params</c> as saved (JSON); generated from the fields above when null.</summary>
+    public string? ParamsJson { get; init; }
 
     /// <summary>Retention: the born and returning events.</summary>
     public string? BornEvent { get; init; }

@@ -187,11 +187,11 @@ internal sealed class ExportEndpoint(EmulatorContext context)
                 return;
             }
 
+            // On failure the gzip trailer is not written, as on a connection that really broke: a client must
+            // not see a complete stream. (The undisposed deflater is reclaimed by its finalizer.)
             var gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true);
-            await using (gzip.ConfigureAwait(false))
-            {
-                await _owner.WriteAsync(_plan, gzip, cancellationToken).ConfigureAwait(false);
-            }
+            await _owner.WriteAsync(_plan, gzip, cancellationToken).ConfigureAwait(false);
+            await gzip.DisposeAsync().ConfigureAwait(false);
 
             await target.FlushAsync(cancellationToken).ConfigureAwait(false);
         }

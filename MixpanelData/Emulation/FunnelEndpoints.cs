@@ -41,12 +41,19 @@ internal sealed class FunnelEndpoints(EmulatorContext context)
             throw new EmulatorError(HttpStatusCode.BadRequest, $"length_unit must be one of day, hour, minute, second (got '{lengthUnit}')");
         }
 
-        var length = request.Integer("length", lengthUnit is null ? funnel.WindowDays : 1, 1, int.MaxValue);
+        if (lengthUnit is null)
+        {
+            windowUnit = funnel.Window.Unit;
+        }
+
+        var length = request.Integer("length", lengthUnit is null ? funnel.Window.Length : 1, 1, int.MaxValue);
         var unitText = request.Optional("unit");
         var query = new FunnelQuery(funnel.Steps, from, to)
         {
             WindowLength = length,
             WindowUnit = windowUnit,
+            StepFilters = funnel.StepFilters,
+            StepLabels = funnel.StepLabels,
             Where = request.Optional("where"),
             On = request.Optional("on"),
             Limit = request.Integer("limit", 255, 1, 10_000),
@@ -116,7 +123,7 @@ internal sealed class FunnelEndpoints(EmulatorContext context)
             EmulatorJson.WriteNumber(w, "overall_conv_ratio", step.OverallConversion);
             w.WriteString("goal", step.Event);
             w.WriteString("event", step.Event);
-            w.WriteString("step_label", step.Event);
+            w.WriteString("step_label", step.Label ?? step.Event);
             w.WriteEndObject();
         }
 

@@ -12,22 +12,75 @@ namespace MixpanelData.Emulation;
 /// App API with Mixpanel's shapes, status codes, error bodies and rate limits, answering live queries from the local
 /// analytics engine over its project's data. Planned failures (<see cref="Faults"/>) let tests see how clients cope.
 /// </summary>
-public sealed class MixpanelEmulator : HttpMessageHandler
+public sealed class MixpanelEmulator : HttpMessageHandler, IAsyncDisposable
 {
+    private readonly Func<ValueTask>? _cleanup;
+    private int _cleaned;
     private readonly EmulatorContext _context;
     private readonly EmulatorRateLimits _limits;
     private readonly QueryEndpoints _query;
     private readonly ExportEndpoint _export;
     private readonly AppEndpoints _app;
 
-    internal MixpanelEmulator(EmulatorProject project, EmulatorOptions? options = null)
+    internal MixpanelEmulator(EmulatorProject project, EmulatorOptions? options = null, Func<ValueTask>? cleanup = null)
     {
+        _cleanup = cleanup;
         ArgumentNullException.ThrowIfNull(project);
         _context = new EmulatorContext(project, options ?? new EmulatorOptions());
         _limits = new EmulatorRateLimits(_context.Options, project.ProjectId);
         _query = new QueryEndpoints(_context);
         _export = new ExportEndpoint(_context);
         _app = new AppEndpoints(_context);
+    }
+
+    /// <summary>
+    /// Serves the built-in demo project: a synthetic SaaS product (about 30,000 users and 1M events over the 90 days
+    /// that end yesterday, with stories to find — see docs/demo.md), accepting the service account <c>demo</c>/<c>demo</c>
+    /// for project 1. The data is generated once per day and cached (a few seconds); later starts copy the cache.
+    /// </summary>
+    public static async Task<MixpanelEmulator> CreateDemoAsync(Demo.DemoOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new Demo.DemoOptions();
+        var (project, workingCopy) = await Demo.DemoProject.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var emulatorOptions = (options.Emulator ?? new EmulatorOptions { QueryPerHour = 600 }) with { TimeProvider = options.TimeProvider };
+        return new MixpanelEmulator(project, emulatorOptions, async () =>
+        {
+            await project.Store.DisposeAsync().ConfigureAwait(false);
+            foreach (var file in new[] { workingCopy, workingCopy + ".wal" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // Left in the temp folder; harmless.
+                }
+            }
+        });
+    }
+
+    /// <summary>Releases the demo project's private database copy, if this emulator owns one.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_cleanup is not null && Interlocked.Exchange(ref _cleaned, 1) == 0)
+        {
+            await _cleanup().ConfigureAwait(false);
+        }
+
+        base.Dispose(true);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        // Prefer DisposeAsync; a synchronous dispose still releases the database rather than leak it.
+        if (disposing && _cleanup is not null && Interlocked.Exchange(ref _cleaned, 1) == 0)
+        {
+            _cleanup().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Failures planned for coming requests.</summary>

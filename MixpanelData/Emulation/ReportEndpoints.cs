@@ -70,13 +70,13 @@ internal sealed class ReportEndpoints(EmulatorContext context)
             case "funnels":
                 {
                     var funnel = context.Project.Funnels.First(f => f.Id == report.FunnelId);
-                    var result = await context.Analytics.FunnelAsync(new FunnelQuery(funnel.Steps, from, to) { WindowLength = funnel.WindowDays }, context.Project.EventsTable, cancellationToken).ConfigureAwait(false);
+                    var result = await context.Analytics.FunnelAsync(new FunnelQuery(funnel.Steps, from, to) { WindowLength = funnel.Window.Length, WindowUnit = funnel.Window.Unit, StepFilters = funnel.StepFilters, StepLabels = funnel.StepLabels }, context.Project.EventsTable, cancellationToken).ConfigureAwait(false);
                     return Insights(computedAt, from, to, ["$funnel_step"], report, w =>
                     {
                         for (var i = 0; i < result.Overall.Steps.Count; i++)
                         {
                             var step = result.Overall.Steps[i];
-                            w.WriteStartObject($"{i + 1}. {step.Event}");
+                            w.WriteStartObject($"{i + 1}. {step.Label ?? step.Event}");
                             w.WriteNumber("all", step.Count);
                             w.WriteEndObject();
                         }
@@ -122,19 +122,32 @@ internal sealed class ReportEndpoints(EmulatorContext context)
                     var lines = new List<(string Label, SegmentationResult Result)>();
                     foreach (var eventName in report.Events)
                     {
-                        var result = await context.Analytics.SegmentationAsync(new SegmentationQuery(eventName, from, to) { Type = report.Math, Unit = report.Unit }, context.Project.EventsTable, cancellationToken).ConfigureAwait(false);
+                        var result = await context.Analytics.SegmentationAsync(new SegmentationQuery(eventName, from, to) { Type = report.Math, Unit = report.Unit, On = report.On }, context.Project.EventsTable, cancellationToken).ConfigureAwait(false);
                         lines.Add(($"{eventName} [{(report.Math == CountType.Unique ? "Unique Users" : "Total Events")}]", result));
                     }
 
-                    return Insights(computedAt, from, to, ["$metric"], report, w =>
+                    string[] headers = report.On is null ? ["$metric"] : ["$metric", report.On];
+                    return Insights(computedAt, from, to, headers, report, w =>
                     {
                         foreach (var (label, result) in lines)
                         {
                             w.WriteStartObject(label);
-                            var line = result.Segments.Single();
-                            for (var i = 0; i < result.Series.Count; i++)
+                            foreach (var line in result.Segments)
                             {
-                                EmulatorJson.WriteNumber(w, Iso(result.Series[i]), line.Values[i]);
+                                if (report.On is not null)
+                                {
+                                    w.WriteStartObject(line.Name);
+                                }
+
+                                for (var i = 0; i < result.Series.Count; i++)
+                                {
+                                    EmulatorJson.WriteNumber(w, Iso(result.Series[i]), line.Values[i]);
+                                }
+
+                                if (report.On is not null)
+                                {
+                                    w.WriteEndObject();
+                                }
                             }
 
                             w.WriteEndObject();

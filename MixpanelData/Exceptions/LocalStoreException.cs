@@ -16,6 +16,6 @@ public sealed class LocalStoreException : MixpanelException
     /// <inheritdoc />
     public override string Code => MixpanelErrorCodes.LocalStore;
 
-    /// <summary>DuckDB's error type (e.g. <c>Parser</c>, <c>Catalog</c>, <c>Permission</c>, <c>Interrupt</c>), when known.</summary>
+    /// <summary>DuckDB's error type (e.g. <c>Parser</c>, <c>Catalog</c>, <c>Permission</c>, <c>Interrupt</c>), when known; the store's own refusals use <c>InvalidInput</c>, <c>Conflict</c> and <c>TerminatedEarly</c>.</summary>
     public string? ErrorType { get; }
 }

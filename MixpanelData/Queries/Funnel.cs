@@ -18,6 +18,12 @@ public sealed record FunnelQuery(IReadOnlyList<string> Steps, DateOnly FromDate,
     /// <summary>A filter applied to every step's events.</summary>
     public string? Where { get; init; }
 
+    /// <summary>Per-step filters, aligned with <see cref="Steps"/> (null entries for none), e.g. <c>properties["page"] == "/pricing"</c>.</summary>
+    public IReadOnlyList<string?>? StepFilters { get; init; }
+
+    /// <summary>Per-step labels, aligned with <see cref="Steps"/> (null entries show the event name).</summary>
+    public IReadOnlyList<string?>? StepLabels { get; init; }
+
     /// <summary>A breakdown expression, evaluated on the user's step-1 event.</summary>
     public string? On { get; init; }
 
@@ -38,7 +44,11 @@ public sealed record FunnelQuery(IReadOnlyList<string> Steps, DateOnly FromDate,
 /// <param name="OverallConversion">Count over the first step's count.</param>
 /// <param name="AverageSecondsFromPrevious">Mean seconds from the previous step, over users who reached this one; null for step 1 or nobody.</param>
 /// <param name="AverageSecondsFromStart">Mean seconds from step 1, over users who reached this one.</param>
-public sealed record FunnelStep(string Event, long Count, double StepConversion, double OverallConversion, double? AverageSecondsFromPrevious, double? AverageSecondsFromStart);
+public sealed record FunnelStep(string Event, long Count, double StepConversion, double OverallConversion, double? AverageSecondsFromPrevious, double? AverageSecondsFromStart)
+{
+    /// <summary>The step's label when it has one other than the event name (e.g. "Viewed pricing").</summary>
+    public string? Label { get; init; }
+}
 
 /// <summary>A funnel's steps for one group of users.</summary>
 /// <param name="Segment">The segment value, or <c>$overall</c>.</param>

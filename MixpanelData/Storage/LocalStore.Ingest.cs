@@ -13,6 +13,9 @@ public sealed partial class LocalStore
     private const string ProfilesColumns = "distinct_id VARCHAR, properties JSON, last_seen TIMESTAMP";
     private const int MaxLineBytes = 16 * 1024 * 1024;
 
+    /// <summary>The <see cref="LocalStoreException.ErrorType"/> of a load refused because the export ended with <c>terminated early</c>.</summary>
+    public const string TerminatedEarlyError = "TerminatedEarly";
+
     /// <summary>Spool segment size: DuckDB loads one segment while the next is being written.</summary>
     internal long SpoolSegmentBytes { get; set; } = 64L * 1024 * 1024;
 
@@ -23,9 +26,9 @@ public sealed partial class LocalStore
     /// How: lines are checked and spooled to files in the store's private spool folder, and DuckDB bulk-loads
     /// each file with <c>read_ndjson</c> into a staging table while the next is written. Each load commits on
     /// its own, so DuckDB writes finished row groups to the file and can evict them: with a file-backed store
-    /// and a <see cref="LocalStoreOptions.MemoryLimit"/>, memory does not grow with the number of events (an
-    /// in-memory store holds the whole table in memory by definition). The staging table then replaces (or is
-    /// appended to) the target in one short transaction together with its metadata row. A failure or
+    /// (and its <see cref="LocalStoreOptions.MemoryLimit"/>), memory does not grow with the number of events;
+    /// an in-memory store holds the whole table in memory by definition. The staging table then replaces (or
+    /// is appended to) the target in one short transaction together with its metadata row. A failure or
     /// cancellation at any point leaves the previous table exactly as it was and drops the staging table;
     /// one left by a process that died mid-load is dropped the next time the file is opened.
     /// Appending skips events whose <c>$insert_id</c> is already in the table (or
@@ -56,8 +59,6 @@ public sealed partial class LocalStore
         var state = new LineState(options.MalformedSampleLimit);
         var connection = Rent();
         var interrupted = false;
-        var spool = new SpoolWriter(_database.SpoolDirectory);
-        Task pending = Task.CompletedTask;
         var staged = false;
         try
         {
@@ -69,58 +70,17 @@ public sealed partial class LocalStore
             {
                 // The staging table is committed and every segment load is its own short transaction, so DuckDB
                 // can write finished row groups out and evict them: memory stays flat however many events come.
-                // Nobody reads _mp_* tables; the swap below is the one transaction that makes the data visible.
+                // Nobody reads _mp_* tables; Publish is the one transaction that makes the data visible.
                 staged = true;
                 await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
-                long lastReport = 0;
-                while (true)
-                {
-                    var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    var buffer = read.Buffer;
-                    while (TryTakeLine(ref buffer, out var line))
-                    {
-                        AcceptLine(line, state, spool);
-                    }
-                    if (read.IsCompleted)
-                    {
-                        if (!buffer.IsEmpty)
-                        {
-                            AcceptLine(buffer, state, spool);
-                        }
-                        state.Bytes += read.Buffer.Length;
-                        jsonl.AdvanceTo(buffer.End);
-                        break;
-                    }
-                    if (buffer.Length > MaxLineBytes)
-                    {
-                        throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
-                    }
-                    state.Bytes += read.Buffer.Length - buffer.Length;
-                    jsonl.AdvanceTo(buffer.Start, buffer.End);
-                    if (spool.CurrentBytes >= SpoolSegmentBytes)
-                    {
-                        // One segment loads while the next is written; awaiting the previous load first keeps
-                        // the connection single-threaded and the spool bounded to two segments.
-                        var segment = spool.Seal()!;
-                        await pending.ConfigureAwait(false);
-                        pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
-                    }
-                    if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
-                    {
-                        lastReport = state.Bytes;
-                        progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
-                    }
-                }
-                var last = spool.Seal();
-                await pending.ConfigureAwait(false);
-                pending = Task.CompletedTask;
-                if (last is not null)
-                {
-                    await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
-                }
+                await LoadLinesAsync(connection, stage, jsonl, state, progress, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
-                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                var (inserted, total) = await Task.Run(() =>
+                {
+                    connection.Execute("BEGIN TRANSACTION");
+                    return Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows);
+                }, CancellationToken.None).ConfigureAwait(false);
                 staged = false;
                 progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
                 return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
@@ -130,6 +90,75 @@ public sealed partial class LocalStore
         catch (LocalStoreException error) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("The ingestion was cancelled; the table was left unchanged.", error, cancellationToken);
+        }
+        finally
+        {
+            await jsonl.CompleteAsync().ConfigureAwait(false);
+            Return(connection, discard: interrupted);
+            if (staged)
+            {
+                await Task.Run(() => DropStage(stage), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads export JSONL to its end, checking and spooling each line and bulk-loading the spool into
+    /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Each load
+    /// is its own transaction unless the caller opened one (then the caller commits or rolls back).
+    /// </summary>
+    private async Task LoadLinesAsync(DuckDbConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var spool = new SpoolWriter(_database.SpoolDirectory);
+        Task pending = Task.CompletedTask;
+        try
+        {
+            long lastReport = 0;
+            while (true)
+            {
+                var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (TryTakeLine(ref buffer, out var line))
+                {
+                    AcceptLine(line, state, spool);
+                }
+                if (read.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        AcceptLine(buffer, state, spool);
+                    }
+                    state.Bytes += read.Buffer.Length;
+                    jsonl.AdvanceTo(buffer.End);
+                    break;
+                }
+                if (buffer.Length > MaxLineBytes)
+                {
+                    throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
+                }
+                state.Bytes += read.Buffer.Length - buffer.Length;
+                jsonl.AdvanceTo(buffer.Start, buffer.End);
+                if (spool.CurrentBytes >= SpoolSegmentBytes)
+                {
+                    // Awaiting the previous load first keeps the connection single-threaded and the spool
+                    // bounded to two segments.
+                    var segment = spool.Seal()!;
+                    await pending.ConfigureAwait(false);
+                    pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
+                }
+                if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
+                {
+                    lastReport = state.Bytes;
+                    progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
+                }
+            }
+            var last = spool.Seal();
+            await pending.ConfigureAwait(false);
+            pending = Task.CompletedTask;
+            if (last is not null)
+            {
+                await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -145,12 +174,6 @@ public sealed partial class LocalStore
             {
             }
             spool.Dispose();
-            await jsonl.CompleteAsync().ConfigureAwait(false);
-            Return(connection, discard: interrupted);
-            if (staged)
-            {
-                await Task.Run(() => DropStage(stage), CancellationToken.None).ConfigureAwait(false);
-            }
         }
     }
 
@@ -200,7 +223,11 @@ public sealed partial class LocalStore
                     appender.Close();
                 }
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
-                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "profiles", ProfilesColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                var (inserted, total) = await Task.Run(() =>
+                {
+                    connection.Execute("BEGIN TRANSACTION");
+                    return Publish(connection, stage, name, "profiles", ProfilesColumns, options, fetchedAt, state.Rows);
+                }, CancellationToken.None).ConfigureAwait(false);
                 staged = false;
                 return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
                     _options.TimeProvider.GetElapsedTime(started));
@@ -300,7 +327,7 @@ public sealed partial class LocalStore
         {
             throw new LocalStoreException(
                 $"The export stream ended with \"terminated early\" at line {state.LineNumber}: Mixpanel stopped before the end, so the data is incomplete. The table was left unchanged; fetch again (a shorter range helps).",
-                "InvalidInput");
+                TerminatedEarlyError);
         }
         state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
     }
@@ -325,18 +352,18 @@ public sealed partial class LocalStore
     }
 
     /// <summary>
-    /// Replaces or extends the target with the committed staging table and writes the metadata row, all in
-    /// one short transaction: until its commit nobody sees any of it, and a failure rolls it back (the
-    /// caller then drops the staging table). Replacing is a catalog change (drop the old table, rename the
-    /// staging table); appending copies the new, de-duplicated rows.
+    /// Replaces or extends the target with the committed staging table and writes the metadata row, then
+    /// commits the transaction the caller opened just before: until this commit nobody sees any of it, and a
+    /// failure rolls it back (the caller then drops the staging table, or keeps it to resume). Replacing is
+    /// a catalog change (drop the old table, rename the staging table); appending copies the new,
+    /// de-duplicated rows.
     /// </summary>
-    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead)
+    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<DuckDbConnection>? beforeCommit = null)
     {
         var target = StoreIdentifiers.Quote(name);
         long inserted = rowsRead;
         DateOnly? from = options.FromDate;
         DateOnly? to = options.ToDate;
-        connection.Execute("BEGIN TRANSACTION");
         try
         {
             if (options.Append)
@@ -371,6 +398,7 @@ public sealed partial class LocalStore
             connection.Query(
                 $"INSERT OR REPLACE INTO {StoreIdentifiers.MetadataTable} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [name, kind, options.Source, from, to, options.Filters, total, fetchedAt]);
+            beforeCommit?.Invoke(connection);
             connection.Execute("COMMIT");
             return (inserted, total);
         }
@@ -383,8 +411,8 @@ public sealed partial class LocalStore
 
     /// <summary>
     /// Drops an abandoned staging table. It runs on a fresh connection, never the ingestion's own: that one
-    /// may have been interrupted (cancellation) and may be inside a failed transaction. A failure here is
-    /// not the caller's problem: the debris is invisible (<c>_mp_*</c>) and the next open of the file drops it.
+    /// may have been interrupted (cancellation) or be inside a failed transaction. A failure here is not the
+    /// caller's problem: the debris is invisible (<c>_mp_*</c>) and the next open of the file drops it.
     /// </summary>
     private void DropStage(string stage)
     {
@@ -404,6 +432,20 @@ public sealed partial class LocalStore
         finally
         {
             cleaner?.Dispose();
+        }
+    }
+
+    /// <summary>Rolls the caller's transaction back (a staged fetch's day being loaded).</summary>
+    private static void Abandon(DuckDbConnection connection, ref bool discard)
+    {
+        try
+        {
+            connection.Execute("ROLLBACK");
+        }
+        catch (LocalStoreException)
+        {
+            // A connection that cannot roll back is closed instead, and closing rolls back.
+            discard = true;
         }
     }
 

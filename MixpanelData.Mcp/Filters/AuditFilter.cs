@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace MixpanelData.Mcp.Filters;
+
+/// <summary>
+/// One JSON line per tool call (time, session, tool, arguments with secrets redacted, duration, outcome, result size)
+/// to stderr or a file. Argument values under names that look like secrets are never written.
+/// </summary>
+internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
+{
+    private static readonly string[] SecretNames = ["secret", "password", "token", "authorization", "api_key", "apikey", "credential"];
+    private readonly Lock _write = new();
+
+    public McpRequestFilter<CallToolRequestParams, CallToolResult> Create() => next => async (context, cancellationToken) =>
+    {
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        CallToolResult? result = null;
+        string outcome = "error";
+        try
+        {
+            result = await next(context, cancellationToken).ConfigureAwait(false);
+            outcome = result.IsError == true ? "tool_error" : "ok";
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        finally
+        {
+            Write(started, context.Server.SessionId, context.Params?.Name, context.Params?.Arguments, clock.Elapsed, outcome, Size(result));
+        }
+    };
+
+    private void Write(DateTimeOffset at, string? session, string? tool, IDictionary<string, JsonElement>? arguments, TimeSpan duration, string outcome, long resultBytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("type", "tool_call");
+            json.WriteString("session", session);
+            json.WriteString("tool", tool);
+            json.WriteStartObject("arguments");
+            foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+            {
+                if (SecretNames.Any(s => name.Contains(s, StringComparison.OrdinalIgnoreCase)))
+                {
+                    json.WriteString(name, "***");
+                }
+                else
+                {
+                    json.WritePropertyName(name);
+                    value.WriteTo(json);
+                }
+            }
+
+            json.WriteEndObject();
+            json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 1));
+            json.WriteString("outcome", outcome);
+            json.WriteNumber("result_bytes", resultBytes);
+            json.WriteEndObject();
+        }
+
+        var line = Encoding.UTF8.GetString(buffer.ToArray());
+        lock (_write)
+        {
+            sink.WriteLine(line);
+            sink.Flush();
+        }
+    }
+
+    private static long Size(CallToolResult? result) =>
+        result?.Content.OfType<TextContentBlock>().Sum(t => (long)Encoding.UTF8.GetByteCount(t.Text)) ?? 0;
+}

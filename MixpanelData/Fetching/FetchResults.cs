@@ -1,0 +1,85 @@
+using System.Text.Json;
+using MixpanelData.Storage;
+
+namespace MixpanelData.Fetching;
+
+/// <summary>What a fetch of events into the local store did.</summary>
+/// <param name="Table">The table written.</param>
+/// <param name="From">First day of the range.</param>
+/// <param name="To">Last day of the range.</param>
+/// <param name="Days">Days in the range (one export request each, plus retries).</param>
+/// <param name="EventsRead">Well-formed events received (including those of days loaded before a resume).</param>
+/// <param name="RowsInserted">Rows added to the table.</param>
+/// <param name="DuplicatesSkipped">Events skipped because their <c>$insert_id</c> was already in the table (append only).</param>
+/// <param name="MalformedLines">Lines that were not export events: counted, not loaded.</param>
+/// <param name="MalformedSamples">The first malformed lines of this run.</param>
+/// <param name="Bytes">Export bytes received (decompressed), for the loaded days.</param>
+/// <param name="TableRowCount">Rows in the table afterwards.</param>
+/// <param name="Elapsed">Wall-clock time of this run.</param>
+/// <param name="ResumedFrom">The first day this run loaded when it continued an earlier fetch; otherwise <see langword="null"/>.</param>
+/// <param name="Retries">Days that had to be requested again after a dropped connection or a <c>terminated early</c> stream.</param>
+public sealed record FetchResult(
+    string Table,
+    DateOnly From,
+    DateOnly To,
+    int Days,
+    long EventsRead,
+    long RowsInserted,
+    long DuplicatesSkipped,
+    long MalformedLines,
+    IReadOnlyList<MalformedLine> MalformedSamples,
+    long Bytes,
+    long TableRowCount,
+    TimeSpan Elapsed,
+    DateOnly? ResumedFrom,
+    int Retries);
+
+/// <summary>Progress of an events fetch.</summary>
+/// <param name="DaysDone">Days fully loaded (including days loaded before a resume).</param>
+/// <param name="DaysTotal">Days in the range.</param>
+/// <param name="Day">The day being loaded, or <see langword="null"/> once all are.</param>
+/// <param name="Events">Events received so far.</param>
+/// <param name="Bytes">Export bytes received so far (decompressed).</param>
+/// <param name="Elapsed">Time since this run started.</param>
+/// <param name="EventsPerSecond">Events received per second in this run.</param>
+/// <param name="EstimatedRemaining">Time left at this run's pace per day; <see langword="null"/> until a day is done.</param>
+public readonly record struct FetchProgress(int DaysDone, int DaysTotal, DateOnly? Day, long Events, long Bytes, TimeSpan Elapsed, double EventsPerSecond, TimeSpan? EstimatedRemaining);
+
+/// <summary>What a fetch of profiles into the local store did.</summary>
+/// <param name="Table">The table written.</param>
+/// <param name="Pages">Engage pages read.</param>
+/// <param name="ProfilesRead">Profiles received.</param>
+/// <param name="RowsInserted">Rows added to the table.</param>
+/// <param name="MalformedProfiles">Profiles without a <c>$distinct_id</c>: counted, not loaded.</param>
+/// <param name="TableRowCount">Rows in the table afterwards.</param>
+/// <param name="Elapsed">Wall-clock time.</param>
+public sealed record ProfileFetchResult(string Table, int Pages, long ProfilesRead, long RowsInserted, long MalformedProfiles, long TableRowCount, TimeSpan Elapsed);
+
+/// <summary>Progress of a profiles fetch, reported after each Engage page.</summary>
+/// <param name="Pages">Pages received.</param>
+/// <param name="Profiles">Profiles received.</param>
+/// <param name="Total">How many profiles match, as Engage said on the first page (when it did).</param>
+public readonly record struct ProfileFetchProgress(int Pages, long Profiles, long? Total);
+
+/// <summary>Progress of an events stream.</summary>
+/// <param name="DaysDone">Days fully streamed.</param>
+/// <param name="DaysTotal">Days in the range.</param>
+/// <param name="Events">Events handed out.</param>
+/// <param name="Bytes">Export bytes received (decompressed).</param>
+/// <param name="MalformedLines">Lines skipped as malformed (only with <see cref="StreamEventsRequest.SkipMalformedLines"/>).</param>
+/// <param name="Retries">Days requested again after a dropped connection or a <c>terminated early</c> stream.</param>
+public readonly record struct StreamProgress(int DaysDone, int DaysTotal, long Events, long Bytes, long MalformedLines, int Retries);
+
+/// <summary>One raw event as the export sends it.</summary>
+/// <param name="Name">The event name.</param>
+/// <param name="Time">When it happened (UTC, from <c>properties.time</c>).</param>
+/// <param name="DistinctId">The user (<c>properties.distinct_id</c>), when present.</param>
+/// <param name="InsertId">The deduplication id (<c>properties.$insert_id</c>), when present.</param>
+/// <param name="Properties">Every property as sent, <c>time</c>, <c>distinct_id</c> and <c>$insert_id</c> included.</param>
+public sealed record ExportEvent(string Name, DateTimeOffset Time, string? DistinctId, string? InsertId, JsonElement Properties);
+
+/// <summary>One user profile as Engage sends it.</summary>
+/// <param name="DistinctId">The profile's <c>$distinct_id</c>.</param>
+/// <param name="LastSeen">The profile's <c>$last_seen</c> (UTC), when present.</param>
+/// <param name="Properties">The <c>$properties</c> object as sent.</param>
+public sealed record UserProfile(string DistinctId, DateTimeOffset? LastSeen, JsonElement Properties);
