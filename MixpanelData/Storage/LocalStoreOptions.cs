@@ -38,7 +38,9 @@ public sealed record LocalStoreOptions
     /// DuckDB's memory limit (e.g. <c>512MB</c>, <c>2GB</c>); beyond it DuckDB writes data out or spills to its
     /// temp folder. Default: <see cref="DefaultFileMemoryLimit"/> for file-backed and ephemeral stores, so that
     /// ingesting millions of events does not fill memory with cached table data; DuckDB's own (80% of RAM) for
-    /// in-memory stores, whose tables live in that memory. Raise it for heavy analytics on large tables.
+    /// in-memory stores, whose tables live in that memory. Raise it for heavy analytics on large tables: not every
+    /// DuckDB operator can spill (e.g. a GROUP BY over millions of long distinct keys), and those fail with an
+    /// out-of-memory error past the limit.
     /// Applies when this store opens the file; a file already open in the process keeps its limit.
     /// </summary>
     public string? MemoryLimit { get; init; }
