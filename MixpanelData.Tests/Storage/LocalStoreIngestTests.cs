@@ -175,6 +175,70 @@ public sealed class LocalStoreIngestTests
         Assert.That((await _store.ListTablesAsync()).Single().Metadata!.Kind, Is.EqualTo("profiles"));
     }
 
+    [Test]
+    public async Task IngestEventsAsync_FileStoreFailureAndCancellation_LeaveNoStagingTable()
+    {
+        var path = NewDatabasePath();
+        try
+        {
+            await using var store = LocalStore.Open(new LocalStoreOptions { Path = path });
+            store.SpoolSegmentBytes = 256 * 1024; // several committed segment loads before the failure
+            await store.IngestEventsAsync("events", TestEvents.Stream(0, 1000));
+            var source = TestEvents.Stream(5000, 50_000);
+            Assert.That(async () => await store.IngestEventsAsync("events", new FailingStream(source, source.Length / 2, new IOException("reset"))),
+                Throws.InstanceOf<IOException>());
+            var stalled = TestEvents.Stream(5000, 50_000);
+            using (var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            {
+                Assert.That(async () => await store.IngestEventsAsync("events", new FailingStream(stalled, stalled.Length / 2), cancellationToken: cancellation.Token),
+                    Throws.InstanceOf<OperationCanceledException>());
+            }
+            Assert.That(await store.SqlScalarAsync(StagingTablesSql), Is.EqualTo(0L));
+            Assert.That(await store.SqlScalarAsync("SELECT count(*) FROM events"), Is.EqualTo(1000L));
+        }
+        finally
+        {
+            DeleteDatabase(path);
+        }
+    }
+
+    [Test]
+    public async Task Open_StagingTableLeftByACrashedProcess_IsDroppedWhenTheFileIsOpened()
+    {
+        var path = NewDatabasePath();
+        try
+        {
+            await using (var crashed = LocalStore.Open(new LocalStoreOptions { Path = path }))
+            {
+                await crashed.IngestEventsAsync("events", TestEvents.Stream(0, 10));
+                // What a process killed between two segment loads leaves: a committed staging table.
+                await crashed.SqlAsync("CREATE TABLE _mp_stage_0123456789abcdef0123456789abcdef AS SELECT * FROM events");
+            }
+            await using var first = LocalStore.Open(new LocalStoreOptions { Path = path });
+            Assert.That(await first.SqlScalarAsync(StagingTablesSql), Is.EqualTo(0L));
+            Assert.That(await first.SqlScalarAsync("SELECT count(*) FROM events"), Is.EqualTo(10L));
+
+            // A second store sharing the open file must not touch a staging table a running ingestion may own.
+            await first.SqlAsync("CREATE TABLE _mp_stage_fedcba9876543210fedcba9876543210 (x INTEGER)");
+            await using var second = LocalStore.Open(new LocalStoreOptions { Path = path });
+            Assert.That(await second.SqlScalarAsync(StagingTablesSql), Is.EqualTo(1L));
+        }
+        finally
+        {
+            DeleteDatabase(path);
+        }
+    }
+
+    private const string StagingTablesSql = "SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, '_mp_stage')";
+
+    private static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", Guid.NewGuid().ToString("N") + ".duckdb");
+
+    private static void DeleteDatabase(string path)
+    {
+        File.Delete(path);
+        File.Delete(path + ".wal");
+    }
+
     private static async IAsyncEnumerable<JsonElement> Pages(params string[] pages)
     {
         foreach (var page in pages)

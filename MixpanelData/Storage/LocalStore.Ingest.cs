@@ -24,10 +24,14 @@ public sealed partial class LocalStore
     /// into an events table (<c>event_name, event_time (UTC), distinct_id, insert_id, properties JSON</c>).
     /// <para>
     /// How: lines are checked and spooled to files in the store's private spool folder, and DuckDB bulk-loads
-    /// each file with <c>read_ndjson</c> into a staging table while the next is written, so memory does not
-    /// grow with the number of events. The staging table then replaces (or is appended to) the target in one
-    /// transaction together with its metadata row: a failure or cancellation at any point leaves the previous
-    /// table exactly as it was. Appending skips events whose <c>$insert_id</c> is already in the table (or
+    /// each file with <c>read_ndjson</c> into a staging table while the next is written. Each load commits on
+    /// its own, so DuckDB writes finished row groups to the file and can evict them: with a file-backed store
+    /// (and its <see cref="LocalStoreOptions.MemoryLimit"/>), memory does not grow with the number of events;
+    /// an in-memory store holds the whole table in memory by definition. The staging table then replaces (or
+    /// is appended to) the target in one short transaction together with its metadata row. A failure or
+    /// cancellation at any point leaves the previous table exactly as it was and drops the staging table;
+    /// one left by a process that died mid-load is dropped the next time the file is opened.
+    /// Appending skips events whose <c>$insert_id</c> is already in the table (or
     /// earlier in the same input). Malformed lines are counted and sampled in the result; a line reading
     /// <c>terminated early</c> (Mixpanel's mark of a cut-off export) fails the load.
     /// </para>
@@ -64,12 +68,19 @@ public sealed partial class LocalStore
                 connection.Interrupt();
             }).ConfigureAwait(false))
             {
-                await Task.Run(() => connection.Execute($"BEGIN TRANSACTION; CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
+                // The staging table is committed and every segment load is its own short transaction, so DuckDB
+                // can write finished row groups out and evict them: memory stays flat however many events come.
+                // Nobody reads _mp_* tables; Publish is the one transaction that makes the data visible.
                 staged = true;
+                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({EventsColumns})"), CancellationToken.None).ConfigureAwait(false);
                 await LoadLinesAsync(connection, stage, jsonl, state, progress, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
-                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                var (inserted, total) = await Task.Run(() =>
+                {
+                    connection.Execute("BEGIN TRANSACTION");
+                    return Publish(connection, stage, name, "events", EventsColumns, options, fetchedAt, state.Rows);
+                }, CancellationToken.None).ConfigureAwait(false);
                 staged = false;
                 progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
                 return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
@@ -83,18 +94,18 @@ public sealed partial class LocalStore
         finally
         {
             await jsonl.CompleteAsync().ConfigureAwait(false);
+            Return(connection, discard: interrupted);
             if (staged)
             {
-                Abandon(connection, ref interrupted);
+                await Task.Run(() => DropStage(stage), CancellationToken.None).ConfigureAwait(false);
             }
-            Return(connection, discard: interrupted);
         }
     }
 
     /// <summary>
     /// Reads export JSONL to its end, checking and spooling each line and bulk-loading the spool into
-    /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Runs
-    /// inside the caller's transaction; the caller commits or rolls back.
+    /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Each load
+    /// is its own transaction unless the caller opened one (then the caller commits or rolls back).
     /// </summary>
     private async Task LoadLinesAsync(DuckDbConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
@@ -194,8 +205,8 @@ public sealed partial class LocalStore
                 connection.Interrupt();
             }).ConfigureAwait(false))
             {
-                await Task.Run(() => connection.Execute($"BEGIN TRANSACTION; CREATE TABLE {stage} ({ProfilesColumns})"), CancellationToken.None).ConfigureAwait(false);
                 staged = true;
+                await Task.Run(() => connection.Execute($"CREATE TABLE {stage} ({ProfilesColumns})"), CancellationToken.None).ConfigureAwait(false);
                 using (var appender = connection.CreateAppender(stage))
                 {
                     await foreach (var page in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -212,7 +223,11 @@ public sealed partial class LocalStore
                     appender.Close();
                 }
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
-                var (inserted, total) = await Task.Run(() => Publish(connection, stage, name, "profiles", ProfilesColumns, options, fetchedAt, state.Rows), CancellationToken.None).ConfigureAwait(false);
+                var (inserted, total) = await Task.Run(() =>
+                {
+                    connection.Execute("BEGIN TRANSACTION");
+                    return Publish(connection, stage, name, "profiles", ProfilesColumns, options, fetchedAt, state.Rows);
+                }, CancellationToken.None).ConfigureAwait(false);
                 staged = false;
                 return new IngestResult(name, state.Rows, inserted, state.Rows - inserted, state.Malformed, state.Samples, state.Bytes, total,
                     _options.TimeProvider.GetElapsedTime(started));
@@ -224,11 +239,11 @@ public sealed partial class LocalStore
         }
         finally
         {
+            Return(connection, discard: interrupted);
             if (staged)
             {
-                Abandon(connection, ref interrupted);
+                await Task.Run(() => DropStage(stage), CancellationToken.None).ConfigureAwait(false);
             }
-            Return(connection, discard: interrupted);
         }
     }
 
@@ -337,10 +352,11 @@ public sealed partial class LocalStore
     }
 
     /// <summary>
-    /// Replaces or extends the target with the staged rows and writes the metadata row, then commits the
-    /// transaction the ingestion opened before creating the staging table. Everything — staging table,
-    /// loads, swap, metadata — is one transaction: until this commit nobody sees any of it, and any
-    /// failure rolls all of it back.
+    /// Replaces or extends the target with the committed staging table and writes the metadata row, then
+    /// commits the transaction the caller opened just before: until this commit nobody sees any of it, and a
+    /// failure rolls it back (the caller then drops the staging table, or keeps it to resume). Replacing is
+    /// a catalog change (drop the old table, rename the staging table); appending copies the new,
+    /// de-duplicated rows.
     /// </summary>
     private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<DuckDbConnection>? beforeCommit = null)
     {
@@ -393,7 +409,33 @@ public sealed partial class LocalStore
         }
     }
 
-    /// <summary>Rolls the ingestion's transaction back (which also removes the staging table).</summary>
+    /// <summary>
+    /// Drops an abandoned staging table. It runs on a fresh connection, never the ingestion's own: that one
+    /// may have been interrupted (cancellation) or be inside a failed transaction. A failure here is not the
+    /// caller's problem: the debris is invisible (<c>_mp_*</c>) and the next open of the file drops it.
+    /// </summary>
+    private void DropStage(string stage)
+    {
+        DuckDbConnection? cleaner = null;
+        try
+        {
+            cleaner = _database.Connect();
+            cleaner.Execute($"DROP TABLE IF EXISTS {stage}");
+        }
+        catch (LocalStoreException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store was disposed meanwhile; the next open cleans up.
+        }
+        finally
+        {
+            cleaner?.Dispose();
+        }
+    }
+
+    /// <summary>Rolls the caller's transaction back (a staged fetch's day being loaded).</summary>
     private static void Abandon(DuckDbConnection connection, ref bool discard)
     {
         try

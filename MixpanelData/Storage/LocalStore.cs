@@ -75,11 +75,18 @@ public sealed partial class LocalStore : IAsyncDisposable
                     : throw new ConfigurationException("A file-backed local store needs a path or a project id (or use LocalStoreMode.InMemory).", ["LocalStoreOptions.Path", "LocalStoreOptions.ProjectId"]));
                 break;
         }
-        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit);
+        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit));
         var store = new LocalStore(database, options, ephemeral);
         try
         {
-            store.WithConnection(c => c.Execute(MetadataDdl));
+            store.WithConnection(c =>
+            {
+                c.Execute(MetadataDdl);
+                if (database.ClaimStartup())
+                {
+                    DropStagingDebris(c);
+                }
+            });
         }
         catch
         {
@@ -87,6 +94,21 @@ public sealed partial class LocalStore : IAsyncDisposable
             throw;
         }
         return store;
+    }
+
+    /// <summary>
+    /// Drops staging tables left by an ingestion whose process died before it could clean up (a failed or
+    /// cancelled ingestion drops its own). Runs when the file is opened, before any ingestion can start.
+    /// </summary>
+    private static void DropStagingDebris(DuckDbConnection connection)
+    {
+        var debris = connection.Query(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' " +
+            "AND starts_with(table_name, '" + StoreIdentifiers.ReservedPrefix + "stage_') AND NOT temporary").Rows;
+        foreach (var row in debris)
+        {
+            connection.Execute("DROP TABLE IF EXISTS " + StoreIdentifiers.Quote((string)row[0]!));
+        }
     }
 
     /// <summary>Opens a private in-memory store.</summary>

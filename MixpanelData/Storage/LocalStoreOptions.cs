@@ -35,10 +35,18 @@ public sealed record LocalStoreOptions
     public int DefaultMaxRows { get; init; } = 10_000;
 
     /// <summary>
-    /// DuckDB's memory limit (e.g. <c>512MB</c>, <c>2GB</c>); beyond it DuckDB spills to disk. Default: DuckDB's own
-    /// (80% of RAM). Applies when this store opens the file; a file already open in the process keeps its limit.
+    /// DuckDB's memory limit (e.g. <c>512MB</c>, <c>2GB</c>); beyond it DuckDB writes data out or spills to its
+    /// temp folder. Default: <see cref="DefaultFileMemoryLimit"/> for file-backed and ephemeral stores, so that
+    /// ingesting millions of events does not fill memory with cached table data; DuckDB's own (80% of RAM) for
+    /// in-memory stores, whose tables live in that memory. Raise it for heavy analytics on large tables: not every
+    /// DuckDB operator can spill (e.g. a GROUP BY over millions of long distinct keys), and those fail with an
+    /// out-of-memory error past the limit.
+    /// Applies when this store opens the file; a file already open in the process keeps its limit.
     /// </summary>
     public string? MemoryLimit { get; init; }
+
+    /// <summary>The memory limit a file-backed or ephemeral store gets when <see cref="MemoryLimit"/> is not set: <c>256MB</c>.</summary>
+    public const string DefaultFileMemoryLimit = "256MB";
 
     /// <summary>Clock for <c>fetched_at</c> and timeouts; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -22,6 +22,7 @@ internal sealed class DuckDbDatabase : IDisposable
     private readonly string? _key;
     private readonly DatabaseHandle _handle;
     private int _references;
+    private int _claimed;
 
     private DuckDbDatabase(string? key, DatabaseHandle handle, string spoolDirectory)
     {
@@ -33,6 +34,13 @@ internal sealed class DuckDbDatabase : IDisposable
 
     /// <summary>A private folder (inside the system temp folder) that the database may read and write despite the sandbox.</summary>
     public string SpoolDirectory { get; }
+
+    /// <summary>
+    /// True exactly once per open database: for the first caller after the file was opened (not for callers
+    /// that share an already open file). Start-up housekeeping, such as dropping staging tables a crashed
+    /// process left behind, runs only then, when no ingestion in this process can be using them.
+    /// </summary>
+    public bool ClaimStartup() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
     /// <summary>The full path of the database file, or <see langword="null"/> for in-memory databases.</summary>
     public string? Path => _key;
@@ -101,6 +109,10 @@ internal sealed class DuckDbDatabase : IDisposable
             {
                 Set(config, "memory_limit", memoryLimit);
             }
+            // Where DuckDB spills when a query or load needs more than the memory limit. Its default
+            // (<file>.tmp, or .tmp in the working folder) is outside what the sandbox allows, so spilling
+            // would fail with an out-of-memory error; inside the private spool folder it is allowed.
+            Set(config, "temp_directory", System.IO.Path.Combine(spool, "duckdb-temp"));
             var state = NativeMethods.duckdb_open_ext(path, out var database, config, out var error);
             var message = NativeMethods.OwnedString(error);
             if (state != DuckDbState.Success)
