@@ -9,7 +9,7 @@ namespace MixpanelData.Mcp.Hosting;
 
 /// <summary>
 /// Puts the server together: the tool classes of the chosen toolsets, the filters in their order
-/// (audit → cache → response budget → error translation, outermost first), and the read-only policy.
+/// (audit → rate-limit notices → cache → response budget → error translation, outermost first), and the read-only policy.
 /// Hidden tools are removed from the collection, so they are not callable either.
 /// </summary>
 internal static class McpComposition
@@ -44,6 +44,7 @@ internal static class McpComposition
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());
+            filters.AddCallToolFilter(RateLimitNoticeFilter.Create());
             filters.AddCallToolFilter(cache.Create());
             filters.AddCallToolFilter(ResponseBudgetFilter.Create(settings.ResponseBudgetBytes));
             filters.AddCallToolFilter(ToolErrorFilter.Create());
