@@ -322,36 +322,33 @@ internal sealed class McpHttpEndpoint
             return;
         }
 
-        try
+        // An open GET stream does not keep a session alive: only requests count as in flight, so a client that
+        // leaves its stream open but stops calling still has its session expire, and the stream ends with it.
+        var sessionClosed = session.Closed;
+        session.Release();
+        if (!session.TryClaimGetStream())
         {
-            if (!session.TryClaimGetStream())
-            {
-                await WriteErrorAsync(context, StatusCodes.Status409Conflict, -32000,
-                    "Conflict: this session's GET stream was already opened; start a new session to open another.").ConfigureAwait(false);
-                return;
-            }
-
-            PrepareEventStream(context);
-            context.Response.Headers[SessionIdHeader] = session.Id;
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-            var keepAlive = new KeepAliveSseStream(context.Response.Body, _options.KeepAliveInterval, _options.TimeProvider, cts.Token);
-            await using (keepAlive.ConfigureAwait(false))
-            {
-                try
-                {
-                    // Send the headers now: the client learns the stream is open before anything is pushed.
-                    await context.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-                    await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cts.IsCancellationRequested)
-                {
-                    // The client left or the server is stopping.
-                }
-            }
+            await WriteErrorAsync(context, StatusCodes.Status409Conflict, -32000,
+                "Conflict: this session's GET stream was already opened; start a new session to open another.").ConfigureAwait(false);
+            return;
         }
-        finally
+
+        PrepareEventStream(context);
+        context.Response.Headers[SessionIdHeader] = session.Id;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping, sessionClosed);
+        var keepAlive = new KeepAliveSseStream(context.Response.Body, _options.KeepAliveInterval, _options.TimeProvider, cts.Token);
+        await using (keepAlive.ConfigureAwait(false))
         {
-            session.Release();
+            try
+            {
+                // Send the headers now: the client learns the stream is open before anything is pushed.
+                await context.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
+                await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                // The client left, the session ended or the server is stopping.
+            }
         }
     }
 

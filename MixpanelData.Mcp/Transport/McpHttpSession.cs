@@ -35,6 +35,9 @@ internal sealed class McpHttpSession : IAsyncDisposable
 
     public McpServer Server { get; }
 
+    /// <summary>Fires when the session ends; read it while holding a reference (the source is disposed with the session).</summary>
+    public CancellationToken Closed => _cts.Token;
+
     /// <summary>Creates the session's transport and server and starts the server's message loop.</summary>
     public static McpHttpSession Start(McpServerOptions options, IServiceProvider services, ILoggerFactory loggerFactory, TimeProvider time)
     {

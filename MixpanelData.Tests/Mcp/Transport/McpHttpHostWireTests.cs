@@ -337,6 +337,43 @@ public sealed class McpHttpHostWireTests
     }
 
     [Test]
+    public async Task IdleSession_WithOpenGetStream_IsPrunedAndStreamEnds()
+    {
+        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var http = new HttpClient();
+        var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
+        using var get = GetStream(host, sessionId);
+        using var stream = await http.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+
+        var rest = await stream.Content.ReadAsStringAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.That(stream.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(rest, Does.Not.Contain("event:"));
+        Assert.That(host.SessionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Initialize_AtSessionLimit_EndsTheLongestIdleSession()
+    {
+        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, MaxSessions = 2 });
+        using var http = new HttpClient();
+        var oldest = await TestMcpServer.InitializeRawAsync(http, host);
+        await Task.Delay(20);
+        var second = await TestMcpServer.InitializeRawAsync(http, host);
+
+        var third = await TestMcpServer.InitializeRawAsync(http, host);
+        using var toOldest = TestMcpServer.Post(host, ToolsList, oldest, "2025-06-18");
+        using var oldestResponse = await http.SendAsync(toOldest);
+        using var toSecond = TestMcpServer.Post(host, ToolsList, second, "2025-06-18");
+        using var secondResponse = await http.SendAsync(toSecond);
+
+        Assert.That(third, Is.Not.EqualTo(second));
+        Assert.That(host.SessionCount, Is.EqualTo(2));
+        Assert.That(oldestResponse.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(secondResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task BusySession_PastIdleTimeout_IsNotPruned()
     {
         await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(200) });
