@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Mcp.Transport;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace MixpanelData.Tests.Mcp.Transport;
 
@@ -50,6 +52,49 @@ public sealed class McpHttpHostClientTests
 
         Assert.That(result.Content.OfType<TextContentBlock>().Single().Text, Is.EqualTo("counted"));
         Assert.That(() => progress.Values.Select(v => v.Progress), Is.EqualTo(new float[] { 1, 2, 3 }).After(2000, 20));
+    }
+
+#pragma warning disable MCP9005 // Log notifications are deprecated in 2026-07-28 but still delivered in every revision.
+    [TestCaseSource(nameof(s_revisions))]
+    public async Task CallTool_ToolSendsLogNotification_ClientReceivesIt(string? revision)
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        await using var client = await TestMcpServer.ConnectAsync(host, revision);
+        var received = new ConcurrentQueue<string>();
+        await using var registration = client.RegisterNotificationHandler(NotificationMethods.LoggingMessageNotification, (notification, _) =>
+        {
+            received.Enqueue(notification.Params?["data"]?.GetValue<string>() ?? "");
+            return ValueTask.CompletedTask;
+        });
+
+        await client.CallToolAsync("log", new Dictionary<string, object?> { ["message"] = "hello" });
+
+        Assert.That(() => received.ToArray(), Is.EqualTo(new[] { "hello" }).After(2000, 20));
+    }
+#pragma warning restore MCP9005
+
+    [TestCaseSource(nameof(s_initializeRevisions))]
+    public async Task ToolCollectionChanges_InitializeEra_ListChangedArrivesOverGetStream(string revision)
+    {
+        var tools = TestMcpServer.CreateServerOptions().ToolCollection!;
+        await using var host = await McpHttpHost.StartAsync(
+            new McpHttpHostOptions { Port = 0 },
+            () => new McpServerOptions { ToolCollection = tools },
+            new ServiceCollection().BuildServiceProvider());
+        await using var client = await TestMcpServer.ConnectAsync(host, revision);
+        var changes = 0;
+        await using var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
+        {
+            Interlocked.Increment(ref changes);
+            return ValueTask.CompletedTask;
+        });
+        await client.PingAsync();
+
+        // Nothing is in flight: the only way to the client is the session's GET stream.
+        tools.Add(McpServerTool.Create(() => "new", new McpServerToolCreateOptions { Name = "added" }));
+
+        Assert.That(() => changes, Is.GreaterThanOrEqualTo(1).After(3000, 20));
+        Assert.That((await client.ListToolsAsync()).Select(t => t.Name), Does.Contain("added"));
     }
 
     [TestCaseSource(nameof(s_revisions))]

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Mcp.Transport;
 using ModelContextProtocol;
@@ -31,6 +32,7 @@ internal static class TestMcpServer
             McpServerTool.Create(ConfirmAsync, new McpServerToolCreateOptions { Name = "confirm" }),
             McpServerTool.Create(SummarizeAsync, new McpServerToolCreateOptions { Name = "summarize" }),
             McpServerTool.Create(SleepAsync, new McpServerToolCreateOptions { Name = "sleep" }),
+            McpServerTool.Create(LogAsync, new McpServerToolCreateOptions { Name = "log" }),
         ],
     };
 
@@ -129,6 +131,17 @@ internal static class TestMcpServer
             },
             cancellationToken);
         return $"summary: {string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text))}";
+    }
+#pragma warning restore MCP9005
+
+#pragma warning disable MCP9005 // Log notifications are deprecated in 2026-07-28 but still delivered in every revision.
+    private static async Task<string> LogAsync(McpServer server, string message, CancellationToken cancellationToken)
+    {
+        await server.SendNotificationAsync(
+            NotificationMethods.LoggingMessageNotification,
+            new LoggingMessageNotificationParams { Level = LoggingLevel.Info, Logger = "tests", Data = JsonSerializer.SerializeToElement(message) },
+            cancellationToken: cancellationToken);
+        return "logged";
     }
 #pragma warning restore MCP9005
 
