@@ -85,6 +85,7 @@ public sealed class McpHttpHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -119,8 +120,21 @@ public sealed class McpHttpHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Completes when the host stops, by <see cref="StopAsync"/> or the process being asked to stop.</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    /// <summary>
+    /// Waits until the process is asked to stop (Ctrl+C, SIGTERM) or <paramref name="cancellationToken"/> fires, then
+    /// stops gracefully (<see cref="StopAsync"/>).
+    /// </summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (_app.Lifetime.ApplicationStopping.Register(() => signalled.TrySetResult()))
+        using (cancellationToken.Register(() => signalled.TrySetResult()))
+        {
+            await signalled.Task.ConfigureAwait(false);
+        }
+
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Stops gracefully: no new connections, GET streams closed, requests in flight given

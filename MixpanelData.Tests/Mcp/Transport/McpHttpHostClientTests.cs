@@ -199,6 +199,20 @@ public sealed class McpHttpHostClientTests
         Assert.That(host.SessionCount, Is.Zero);
     }
 
+    [Test]
+    public async Task WaitForShutdown_TokenFires_StopsAndEndsSessions()
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        await using var client = await TestMcpServer.ConnectAsync(host, "2025-06-18");
+        using var cts = new CancellationTokenSource();
+
+        var waiting = host.WaitForShutdownAsync(cts.Token);
+        await cts.CancelAsync();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(host.SessionCount, Is.Zero);
+    }
+
     private sealed class CollectingProgress : IProgress<ProgressNotificationValue>
     {
         private readonly ConcurrentQueue<ProgressNotificationValue> _values = new();
