@@ -405,6 +405,22 @@ public sealed class McpHttpHostWireTests
     }
 
     [Test]
+    public async Task ToolCall_WithProgressToken_StreamsProgressInOrderBeforeResult()
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        using var http = new HttpClient();
+        var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
+        using var call = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"count","_meta":{"progressToken":"t"}}}""", sessionId, "2025-06-18");
+
+        using var response = await http.SendAsync(call);
+        var body = await response.Content.ReadAsStringAsync();
+        var positions = new[] { "\"progress\":1", "\"progress\":2", "\"progress\":3", "counted" }.Select(s => body.IndexOf(s, StringComparison.Ordinal)).ToArray();
+
+        Assert.That(positions, Is.All.GreaterThanOrEqualTo(0));
+        Assert.That(positions, Is.Ordered.Ascending);
+    }
+
+    [Test]
     public async Task Post_SessionlessUnknownMethod_Returns404()
     {
         await using var host = await TestMcpServer.StartAsync();
