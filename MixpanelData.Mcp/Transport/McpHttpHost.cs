@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
 
 namespace MixpanelData.Mcp.Transport;
@@ -54,6 +55,22 @@ public sealed class McpHttpHost : IAsyncDisposable
 
     /// <summary>How many stateful sessions are live.</summary>
     public int SessionCount => _sessions.Count;
+
+    /// <summary>
+    /// Starts listening with server options built by <paramref name="services"/>' <see cref="IOptionsFactory{TOptions}"/>
+    /// for <see cref="McpServerOptions"/>, i.e. what <c>AddMcpServer().WithTools…()</c> registered.
+    /// </summary>
+    /// <inheritdoc cref="StartAsync(McpHttpHostOptions, Func{McpServerOptions}, IServiceProvider, ILoggerFactory?, CancellationToken)"/>
+    public static Task<McpHttpHost> StartAsync(
+        McpHttpHostOptions options,
+        IServiceProvider services,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var factory = services.GetRequiredService<IOptionsFactory<McpServerOptions>>();
+        return StartAsync(options, () => factory.Create(Options.DefaultName), services, loggerFactory, cancellationToken);
+    }
 
     /// <summary>Starts listening.</summary>
     /// <param name="options">Where to listen and whom to let in.</param>

@@ -200,6 +200,22 @@ public sealed class McpHttpHostClientTests
         Assert.That(host.SessionCount, Is.Zero);
     }
 
+    [TestCaseSource(nameof(s_revisions))]
+    public async Task Start_WithAddMcpServerRegistrations_ServesRegisteredTools(string? revision)
+    {
+        var services = new ServiceCollection();
+        services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "di", Version = "2.0.0" })
+            .WithTools([McpServerTool.Create((string text) => $"di: {text}", new McpServerToolCreateOptions { Name = "di_echo" })]);
+        await using var provider = services.BuildServiceProvider();
+        await using var host = await McpHttpHost.StartAsync(new McpHttpHostOptions { Port = 0 }, provider);
+        await using var client = await TestMcpServer.ConnectAsync(host, revision);
+
+        var result = await client.CallToolAsync("di_echo", new Dictionary<string, object?> { ["text"] = "x" });
+
+        Assert.That(client.ServerInfo?.Name, Is.EqualTo("di"));
+        Assert.That(result.Content.OfType<TextContentBlock>().Single().Text, Is.EqualTo("di: x"));
+    }
+
     [Test]
     public async Task WaitForShutdown_TokenFires_StopsAndEndsSessions()
     {
