@@ -393,14 +393,14 @@ public sealed class McpHttpHostWireTests
         await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, KeepAliveInterval = TimeSpan.FromMilliseconds(100) });
         using var http = new HttpClient();
         var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
-        using var call = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"sleep","arguments":{"milliseconds":800}}}""", sessionId, "2025-06-18");
+        using var call = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"sleep","arguments":{"milliseconds":1000}}}""", sessionId, "2025-06-18");
 
         using var response = await http.SendAsync(call);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(body.Split(": keep-alive\n\n").Length - 1, Is.GreaterThanOrEqualTo(2));
-        Assert.That(body, Does.Contain("slept 800 ms"));
+        Assert.That(body, Does.Contain("slept 1000 ms"));
         Assert.That(body.IndexOf(": keep-alive", StringComparison.Ordinal), Is.LessThan(body.IndexOf("event: message", StringComparison.Ordinal)));
     }
 
