@@ -60,16 +60,12 @@ internal static class ServeCommand
             error.WriteLine(workspace.IsDemo
                 ? "Serving the DEMO project (synthetic data, account demo, project 1)."
                 : $"Serving project {workspace.ProjectId} with account {workspace.Account.Name} (from {workspace.Account.Source}).");
-            if (settings.Transport == TransportKind.Http)
-            {
-                error.WriteLine("mp_mcp: the HTTP transport is not available in this build yet; use --transport stdio.");
-                return 2;
-            }
-
             TextWriter? auditFile = settings.AuditLog is null ? null : new StreamWriter(settings.AuditLog, append: true);
             try
             {
-                return await StdioServer.RunAsync(settings, holder, auditFile ?? error, cancellationToken).ConfigureAwait(false);
+                return settings.Transport == TransportKind.Http
+                    ? await HttpServer.RunAsync(settings, holder, auditFile ?? error, error, environment, cancellationToken).ConfigureAwait(false)
+                    : await StdioServer.RunAsync(settings, holder, auditFile ?? error, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
