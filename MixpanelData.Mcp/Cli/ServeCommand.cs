@@ -5,9 +5,8 @@ using MixpanelData.Storage;
 namespace MixpanelData.Mcp.Cli;
 
 /// <summary>
-/// Resolves what the server would serve and says so on stderr. The MCP transports arrive with the host
-/// issue; until then this reports the resolved configuration and exits, so a first run shows exactly which
-/// credentials would be used and why.
+/// Resolves the account (or falls back to the demo when nothing is configured anywhere), says on stderr what is
+/// served and from where, and runs the chosen transport until the client goes away or the process is stopped.
 /// </summary>
 internal static class ServeCommand
 {
@@ -54,12 +53,18 @@ internal static class ServeCommand
         var workspace = account is null
             ? Workspace.OpenDemo(options: options with { Store = new LocalStoreOptions { Mode = settings.DatabasePath is null ? LocalStoreMode.Ephemeral : LocalStoreMode.File, Path = settings.DatabasePath, ReadOnly = settings.ReadOnly } })
             : new Workspace(options with { Account = account });
-        var holder = new WorkspaceHolder(workspace, name => new Workspace(options with { Account = resolver.Resolve(name), Store = new LocalStoreOptions { ProjectId = resolver.Resolve(name).Credentials.ProjectId, ReadOnly = settings.ReadOnly } }));
+        var holder = new WorkspaceHolder(workspace, name =>
+        {
+            var next = resolver.Resolve(name);
+            return new Workspace(options with { Account = next, Store = new LocalStoreOptions { ProjectId = next.Credentials.ProjectId, ReadOnly = settings.ReadOnly } });
+        });
         await using (holder.ConfigureAwait(false))
         {
             error.WriteLine(workspace.IsDemo
                 ? "Serving the DEMO project (synthetic data, account demo, project 1)."
-                : $"Serving project {workspace.ProjectId} with account {workspace.Account.Name} (from {workspace.Account.Source}).");
+                : $"Serving project {workspace.ProjectId} with account {workspace.Account.Name} (from {workspace.Account.Source}); "
+                    + $"user {workspace.Account.Credentials.Username}, region {workspace.Account.Credentials.Region?.ToConfigString() ?? "auto-detect on first use"}, "
+                    + $"export {workspace.Account.ResolveEndpoints(workspace.Account.Credentials.Region ?? MixpanelRegion.Us).Export}.");
             TextWriter? auditFile = settings.AuditLog is null ? null : new StreamWriter(settings.AuditLog, append: true);
             try
             {

@@ -79,12 +79,11 @@ public sealed class CommandLineTests
                 ["MP_SECRET"] = Secret,
                 ["MP_PROJECT_ID"] = "4242",
                 ["MP_REGION"] = "eu",
-            },
-            "--transport", "http", "--port", "8123");
+            });
 
         Assert.That(outcome.ExitCode, Is.Zero, outcome.StandardError);
         Assert.That(outcome.StandardOutput, Is.Empty);
-        Assert.That(outcome.StandardError, Does.Contain("project 4242").And.Contain("region eu").And.Contain("https://data-eu.mixpanel.com/api/2.0").And.Contain("127.0.0.1:8123"));
+        Assert.That(outcome.StandardError, Does.Contain("project 4242").And.Contain("region eu").And.Contain("https://data-eu.mixpanel.com/api/2.0"));
         Assert.That(outcome.StandardError + outcome.StandardOutput, Does.Not.Contain(Secret));
     }
 
