@@ -22,9 +22,9 @@ namespace MixpanelData;
 /// </summary>
 public sealed class Workspace : IAsyncDisposable
 {
-    // Mixpanel's budgets are per project, whichever client spends them: workspaces of the same project (and the same
-    // configured limits) in one process share their limiters. This is the one process-wide state, on purpose.
-    private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits), MixpanelRateLimiter> SharedLimiters = new();
+    // Mixpanel's budgets are per project, whichever client spends them: workspaces of the same project, limits and
+    // clock in one process share their limiters. This is the one process-wide state, on purpose.
+    private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits, TimeProvider Clock), MixpanelRateLimiter> SharedLimiters = new();
 
     private readonly WorkspaceOptions _options;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
@@ -163,10 +163,10 @@ public sealed class Workspace : IAsyncDisposable
                 options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
             }
 
-            // A workspace with its own clock (tests) gets its own limiters: time-based budgets must share a clock.
-            var limiter = _options.TimeProvider == TimeProvider.System && !IsDemo
-                ? SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits), _ => new MixpanelRateLimiter(_options.RateLimits, TimeProvider.System))
-                : null;
+            // Time-based budgets must share a clock too; the demo's emulator is private to this workspace.
+            var limiter = IsDemo
+                ? null
+                : SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
             _connection = new MixpanelConnection(options, limiter);
             return _connection;
         }

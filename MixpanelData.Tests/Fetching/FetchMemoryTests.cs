@@ -25,8 +25,9 @@ public sealed class FetchMemoryTests
             $"1 day: {oneDay.Events:N0} events, live heap +{oneDay.PeakDelta / 1048576.0:0.0} MB peak, {oneDay.Rate:N0} events/s; " +
             $"5 days: {fiveDays.Events:N0} events, live heap +{fiveDays.PeakDelta / 1048576.0:0.0} MB peak, +{fiveDays.AfterDelta / 1048576.0:0.0} MB after, {fiveDays.Rate:N0} events/s; " +
             $"process peak working set {process.PeakWorkingSet64 / 1048576.0:0} MB");
-        // Five times the events may not need more heap than one day plus slack (and far less than the data set).
-        Assert.That(fiveDays.PeakDelta, Is.LessThan(oneDay.PeakDelta + (8L << 20)));
+        // Five times the events may not need more heap than one day plus slack. The slack (16 MB) covers one of the
+        // in-process emulator's materialised days being live at a sample; holding the extra four days (~29 MB) would fail.
+        Assert.That(fiveDays.PeakDelta, Is.LessThan(oneDay.PeakDelta + (16L << 20)));
         Assert.That(fiveDays.PeakDelta, Is.LessThan(48L << 20));
         Assert.That(fiveDays.AfterDelta, Is.LessThan(16L << 20));
     }
