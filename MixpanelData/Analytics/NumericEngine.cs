@@ -14,20 +14,12 @@ internal static class NumericEngine
     public static async Task<IReadOnlyList<(string Bucket, double Value)>> AggregateAsync(
         EngineTable table, string eventName, DateOnly from, DateOnly to, string on, TimeUnit unit, string? where, bool average, CancellationToken cancellationToken)
     {
-        SegmentationEngine.ValidateRange(from, to, unit);
-        var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
-        var value = MixpanelExpression.Parse(on).ToNumberSql(columns, parameters);
-        var filter = EngineTable.Filter(where, columns, parameters);
-        var eventSql = parameters.Add(eventName);
-        var fromSql = parameters.Add(TimeBuckets.Midnight(from));
-        var toSql = parameters.Add(TimeBuckets.Midnight(to.AddDays(1)));
+        var (parameters, value, scope) = Scope(table, eventName, from, to, on, unit, where);
         var aggregate = average ? $"avg({value})" : $"sum(coalesce({value}, 0))";
         var rows = await table.QueryAsync(
             $"""
             SELECT {TimeBuckets.KeySql(unit, "event_time")} AS bucket, {aggregate}
-            FROM {table.Sql}
-            WHERE event_name = {eventSql} AND event_time >= CAST({fromSql} AS TIMESTAMP) AND event_time < CAST({toSql} AS TIMESTAMP) AND {filter}
+            {scope}
             GROUP BY ALL
             """,
             parameters,
@@ -43,15 +35,7 @@ internal static class NumericEngine
     public static async Task<(IReadOnlyList<string> Series, IReadOnlyList<Queries.SegmentSeries> Ranges)> BucketsAsync(
         EngineTable table, string eventName, DateOnly from, DateOnly to, string on, TimeUnit unit, string? where, CountType type, CancellationToken cancellationToken)
     {
-        SegmentationEngine.ValidateRange(from, to, unit);
-        var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
-        var value = MixpanelExpression.Parse(on).ToNumberSql(columns, parameters);
-        var filter = EngineTable.Filter(where, columns, parameters);
-        var eventSql = parameters.Add(eventName);
-        var fromSql = parameters.Add(TimeBuckets.Midnight(from));
-        var toSql = parameters.Add(TimeBuckets.Midnight(to.AddDays(1)));
-        var scope = $"FROM {table.Sql} WHERE event_name = {eventSql} AND event_time >= CAST({fromSql} AS TIMESTAMP) AND event_time < CAST({toSql} AS TIMESTAMP) AND {filter}";
+        var (parameters, value, scope) = Scope(table, eventName, from, to, on, unit, where);
         var extremes = await table.QueryAsync($"SELECT min({value}), max({value}) {scope}", parameters, cancellationToken).ConfigureAwait(false);
         var series = TimeBuckets.Series(unit, from, to);
         if (extremes.Count == 0 || extremes[0][0] is null)
@@ -98,6 +82,20 @@ internal static class NumericEngine
         }
 
         return (series, [.. ranges.Select(r => new Queries.SegmentSeries(Label(start + (r.Key * width), width), r.Value))]);
+    }
+
+    /// <summary>The numeric value SQL of <paramref name="on"/> and the FROM/WHERE clause selecting the event in the range.</summary>
+    private static (SqlParameters Parameters, string Value, string Scope) Scope(EngineTable table, string eventName, DateOnly from, DateOnly to, string on, TimeUnit unit, string? where)
+    {
+        SegmentationEngine.ValidateRange(from, to, unit);
+        var parameters = new SqlParameters();
+        var columns = ExpressionColumns.Events();
+        var value = MixpanelExpression.Parse(on).ToNumberSql(columns, parameters);
+        var filter = EngineTable.Filter(where, columns, parameters);
+        var eventSql = parameters.Add(eventName);
+        var fromSql = parameters.Add(TimeBuckets.Midnight(from));
+        var toSql = parameters.Add(TimeBuckets.Midnight(to.AddDays(1)));
+        return (parameters, value, $"FROM {table.Sql} WHERE event_name = {eventSql} AND event_time >= CAST({fromSql} AS TIMESTAMP) AND event_time < CAST({toSql} AS TIMESTAMP) AND {filter}");
     }
 
     internal static double NiceWidth(double span)
