@@ -193,6 +193,7 @@ public sealed class Workspace : IAsyncDisposable
             PrimaryHandler = _options.PrimaryHandler,
             MaxRateLimitWait = _options.MaxRateLimitWait,
             OnRateLimitWait = _options.OnRateLimitWait,
+            OnApiCall = _options.OnApiCall,
             RateLimits = _options.RateLimits,
             Retry = _options.Retry,
             TimeProvider = _options.TimeProvider,

@@ -25,6 +25,9 @@ public sealed record WorkspaceOptions
     /// <summary>Told whenever a call starts waiting for a rate limit.</summary>
     public Func<RateLimitWait, ValueTask>? OnRateLimitWait { get; init; }
 
+    /// <summary>Called each time a request is sent to Mixpanel (retries included), e.g. to account for Query API spend.</summary>
+    public Action<ApiCallSent>? OnApiCall { get; init; }
+
     /// <summary>Client-side budgets. Default: Mixpanel's published limits.</summary>
     public RateLimitOptions RateLimits { get; init; } = new();
 

@@ -7,7 +7,7 @@ using ModelContextProtocol.Server;
 namespace MixpanelData.Mcp.Filters;
 
 /// <summary>
-/// One JSON line per tool call (time, session, tool, arguments with secrets redacted, duration, outcome, result size)
+/// One JSON line per tool call (time, session, tool, arguments with secrets redacted, duration, outcome, result size, Mixpanel requests sent)
 /// to stderr or a file. Argument values under names that look like secrets are never written.
 /// </summary>
 internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
@@ -19,6 +19,7 @@ internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
     {
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
+        using var spent = ApiCallMeter.Begin();
         CallToolResult? result = null;
         string outcome = "error";
         try
@@ -34,11 +35,11 @@ internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
         }
         finally
         {
-            Write(started, context.Server.SessionId, context.Params?.Name, context.Params?.Arguments, clock.Elapsed, outcome, Size(result));
+            Write(started, context.Server.SessionId, context.Params?.Name, context.Params?.Arguments, clock.Elapsed, outcome, Size(result), spent);
         }
     };
 
-    private void Write(DateTimeOffset at, string? session, string? tool, IDictionary<string, JsonElement>? arguments, TimeSpan duration, string outcome, long resultBytes)
+    private void Write(DateTimeOffset at, string? session, string? tool, IDictionary<string, JsonElement>? arguments, TimeSpan duration, string outcome, long resultBytes, ApiCallMeter.Scope spent)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -66,6 +67,12 @@ internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
             json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 1));
             json.WriteString("outcome", outcome);
             json.WriteNumber("result_bytes", resultBytes);
+            json.WriteStartObject("mixpanel_calls");
+            json.WriteNumber("query", spent.Query);
+            json.WriteNumber("query_uncounted", spent.QueryUncounted);
+            json.WriteNumber("export", spent.Export);
+            json.WriteNumber("app", spent.App);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
 

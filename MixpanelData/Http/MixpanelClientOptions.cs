@@ -40,6 +40,9 @@ public sealed record MixpanelClientOptions
     /// <summary>Called whenever a call starts waiting for a rate limit.</summary>
     public Func<RateLimitWait, ValueTask>? OnRateLimitWait { get; init; }
 
+    /// <summary>Called each time a request is sent (retries included), after any rate-limit wait.</summary>
+    public Action<ApiCallSent>? OnApiCall { get; init; }
+
     /// <summary>The innermost handler: <see langword="null"/> for real sockets, or e.g. the in-process emulator.</summary>
     public HttpMessageHandler? PrimaryHandler { get; init; }
 

@@ -154,6 +154,7 @@ internal sealed class MixpanelConnection : IAsyncDisposable
                     var keep = false;
                     try
                     {
+                        Options.OnApiCall?.Invoke(new ApiCallSent(request.Family, path, request.IsCounted));
                         var response = await AttemptAsync(request, uri, path, timeout, bufferBody, ctx.CancellationToken).ConfigureAwait(false);
                         RateLimiter.Learn(request.Family, HeaderValue(response, "RateLimit-Policy"));
                         if (keepLease is not null && response.IsSuccessStatusCode)

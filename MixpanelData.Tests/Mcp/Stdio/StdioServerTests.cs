@@ -117,6 +117,11 @@ public sealed class StdioServerTests(string protocol)
         Assert.That(unknown.IsError, Is.True);
         Assert.That(Text(unknown), Does.Contain("Sign Up"), "an unknown event names the closest real ones");
         Assert.That(listBytes, Is.LessThan(48 * 1024), "tools/list stays within the budget of SPEC §6");
+        var funnelAudit = _stderr.Single(l => l.Contains("\"tool\":\"funnel\"", StringComparison.Ordinal));
+        using var audit = JsonDocument.Parse(funnelAudit);
+        var spent = audit.RootElement.GetProperty("mixpanel_calls");
+        Assert.That(spent.GetProperty("query").GetInt32(), Is.InRange(1, 2), "the audit line counts the Query API requests the call really sent (the funnel, and its name unless cached)");
+        Assert.That(spent.GetProperty("export").GetInt32(), Is.Zero);
     }
 
     [Test]

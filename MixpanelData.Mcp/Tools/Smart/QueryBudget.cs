@@ -1,0 +1,85 @@
+using MixpanelData.Mcp.Filters;
+
+namespace MixpanelData.Mcp.Tools.Smart;
+
+/// <summary>One sub-query a smart tool ran (or skipped): what for, what it really spent, and how it ended.</summary>
+/// <param name="Purpose">Why the tool ran it, e.g. "Sign Up by $browser, drop window".</param>
+/// <param name="QueryCalls">Query API requests it sent that count against the hourly budget (measured).</param>
+/// <param name="Outcome"><c>ok</c>, <c>failed</c> or <c>skipped</c>.</param>
+/// <param name="Error">For failed or skipped sub-queries, the reason.</param>
+internal sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, string? Error);
+
+/// <summary>What a sub-query returned: a value, or the error that stopped it. Failures are reported, never turned into zeros.</summary>
+internal readonly record struct Outcome<T>(T? Value, string? Error)
+{
+    public bool Ok => Error is null;
+}
+
+/// <summary>
+/// The Query API budget of one smart-tool call. Each sub-query states its expected cost up front; a sub-query that
+/// would take the total over the limit is skipped (and reported as skipped), and what each one really sent is
+/// measured through <see cref="ApiCallMeter"/>, so the report's figures are the calls Mixpanel actually received.
+/// </summary>
+internal sealed class QueryBudget(int limit)
+{
+    private readonly Lock _gate = new();
+    private readonly List<SubQuery> _log = [];
+    private int _reserved;
+    private int _spent;
+
+    public int Limit { get; } = limit;
+
+    /// <summary>Query API requests really sent so far.</summary>
+    public int Spent { get { lock (_gate) { return _spent; } } }
+
+    public IReadOnlyList<SubQuery> Log { get { lock (_gate) { return [.. _log]; } } }
+
+    public IEnumerable<SubQuery> Failures => Log.Where(q => q.Outcome != "ok");
+
+    /// <summary>Runs <paramref name="call"/> if <paramref name="cost"/> more calls fit in the budget; otherwise records it as skipped.</summary>
+    public async Task<Outcome<T>> RunAsync<T>(string purpose, int cost, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_reserved + cost > Limit)
+            {
+                var reason = $"skipped: it would take the Query API spend over this call's budget of {Limit}";
+                _log.Add(new SubQuery(purpose, 0, "skipped", reason));
+                return new Outcome<T>(default, reason);
+            }
+
+            _reserved += cost;
+        }
+
+        using var meter = ApiCallMeter.Begin();
+        try
+        {
+            var value = await call(cancellationToken).ConfigureAwait(false);
+            Settle(purpose, cost, meter.Query, "ok", null);
+            return new Outcome<T>(value, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Settle(purpose, cost, meter.Query, "failed", "cancelled");
+            throw;
+        }
+        catch (Exception ex) when (ex is MixpanelException or ArgumentException or InvalidOperationException or TimeoutException)
+        {
+            Settle(purpose, cost, meter.Query, "failed", ex.Message);
+            return new Outcome<T>(default, ex.Message);
+        }
+    }
+
+    /// <summary>The budget, the measured spend and every sub-query, for a tool's structured result.</summary>
+    public object Report() => new { limit = Limit, spent = Spent, queries = Log };
+
+    private void Settle(string purpose, int cost, int sent, string outcome, string? error)
+    {
+        lock (_gate)
+        {
+            _reserved += sent - cost;
+            _spent += sent;
+            _log.Add(new SubQuery(purpose, sent, outcome, error));
+        }
+    }
+}
