@@ -76,19 +76,28 @@ public sealed class DemoEmulatorTests
     }
 
     [Test]
-    public async Task CreateDemoAsync_TwoAtOnce_EachGetsItsOwnCopy()
+    public async Task CreateDemoAsync_TwoAtOnce_ShareTheCachedFileReadOnly()
     {
-        await using var first = await MixpanelEmulator.CreateDemoAsync(Small());
+        var first = await MixpanelEmulator.CreateDemoAsync(Small());
         await using var second = await MixpanelEmulator.CreateDemoAsync(Small());
-        await using var a = Connect(first);
+        var tempCopies = Directory.EnumerateFiles(Path.GetTempPath(), $"mp-demo-{Environment.ProcessId}-*.duckdb").Count();
+        byte[] one;
+        await using (var a = Connect(first))
+        {
+            one = (await a.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"))).Body;
+        }
+
+        await first.DisposeAsync();
         await using var b = Connect(second);
-
-        var one = await a.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
         var two = await b.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
+        var events = await b.SendAsync(new ApiRequest(ApiFamily.Query, "events/names") { Query = [new("type", "general"), new("limit", "5")] });
 
-        Assert.That(one.Body, Is.EqualTo(two.Body));
-        using var funnels = JsonDocument.Parse(one.Body);
+        Assert.That(two.Body, Is.EqualTo(one), "the second emulator still answers after the first one closed the shared file");
+        Assert.That(System.Text.Encoding.UTF8.GetString(events.Body), Does.Contain("Page View"), "the second emulator still reads the event table");
+        using var funnels = JsonDocument.Parse(one);
         Assert.That(funnels.RootElement.EnumerateArray().Select(f => f.GetProperty("funnel_id").GetInt64()), Is.EqualTo(new long[] { 7011, 7012, 7013, 7014 }));
+        Assert.That(tempCopies, Is.Zero, "the cache is read in place, not copied to the temp folder");
+        Assert.That(Directory.EnumerateFiles(_cache, "*.duckdb").Count(), Is.EqualTo(1), "one cached file serves both");
     }
 
     [Test]

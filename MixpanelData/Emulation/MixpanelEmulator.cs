@@ -36,31 +36,17 @@ public sealed class MixpanelEmulator : HttpMessageHandler, IAsyncDisposable
     /// <summary>
     /// Serves the built-in demo project: a synthetic SaaS product (about 30,000 users and 1M events over the 90 days
     /// that end yesterday, with stories to find — see docs/demo.md), accepting the service account <c>demo</c>/<c>demo</c>
-    /// for project 1. The data is generated once per day and cached (a few seconds); later starts copy the cache.
+    /// for project 1. The data is generated once per day and cached (a few seconds); later starts, in any number of processes, read the cache in place.
     /// </summary>
     public static async Task<MixpanelEmulator> CreateDemoAsync(Demo.DemoOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new Demo.DemoOptions();
-        var (project, workingCopy) = await Demo.DemoProject.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var project = await Demo.DemoProject.OpenAsync(options, cancellationToken).ConfigureAwait(false);
         var emulatorOptions = (options.Emulator ?? new EmulatorOptions { QueryPerHour = 600 }) with { TimeProvider = options.TimeProvider };
-        return new MixpanelEmulator(project, emulatorOptions, async () =>
-        {
-            await project.Store.DisposeAsync().ConfigureAwait(false);
-            foreach (var file in new[] { workingCopy, workingCopy + ".wal" })
-            {
-                try
-                {
-                    File.Delete(file);
-                }
-                catch (IOException)
-                {
-                    // Left in the temp folder; harmless.
-                }
-            }
-        });
+        return new MixpanelEmulator(project, emulatorOptions, async () => await project.Store.DisposeAsync().ConfigureAwait(false));
     }
 
-    /// <summary>Releases the demo project's private database copy, if this emulator owns one.</summary>
+    /// <summary>Closes the demo project's database, if this emulator owns one.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_cleanup is not null && Interlocked.Exchange(ref _cleaned, 1) == 0)

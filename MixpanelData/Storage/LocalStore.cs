@@ -75,7 +75,13 @@ public sealed partial class LocalStore : IAsyncDisposable
                     : throw new ConfigurationException("A file-backed local store needs a path or a project id (or use LocalStoreMode.InMemory).", ["LocalStoreOptions.Path", "LocalStoreOptions.ProjectId"]));
                 break;
         }
-        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit));
+        var shared = options.ShareFileReadOnly && path is not null;
+        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit), shared);
+        if (shared)
+        {
+            // A shared read-only file is a finished store: no metadata to create, no staging debris to drop.
+            return new LocalStore(database, options with { ReadOnly = true }, ephemeralPath: null);
+        }
         var store = new LocalStore(database, options, ephemeral);
         try
         {

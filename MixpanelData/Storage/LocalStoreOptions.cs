@@ -28,6 +28,12 @@ public sealed record LocalStoreOptions
     /// <summary>When set, user SQL may only read (SELECT, EXPLAIN); writes are refused before they run.</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// Opens an existing file with DuckDB's read-only access mode, which several processes may hold at once
+    /// (the demo project's shared cache). Nothing can be written; the file must already be a store.
+    /// </summary>
+    internal bool ShareFileReadOnly { get; init; }
+
     /// <summary>Longest a single query may run before DuckDB is interrupted. Default: 60 seconds.</summary>
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

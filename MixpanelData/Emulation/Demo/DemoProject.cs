@@ -9,23 +9,21 @@ namespace MixpanelData.Emulation.Demo;
 
 /// <summary>
 /// Builds the demo project the emulator serves: the synthetic dataset loaded into a DuckDB file (generated once per
-/// day and settings, cached), a private copy of it for this process (so several processes can serve the demo at
-/// once), and the saved funnels, cohorts and reports mapped to the emulator's definitions.
+/// day and settings, cached) and opened with DuckDB's read-only access mode (so several processes serve the demo
+/// from the same file at once, without copying it), and the saved funnels, cohorts and reports mapped to the emulator's definitions.
 /// </summary>
 internal static class DemoProject
 {
     private const string CacheVersion = "v1";
 
-    public static async Task<(EmulatorProject Project, string WorkingCopy)> OpenAsync(DemoOptions options, CancellationToken cancellationToken)
+    public static async Task<EmulatorProject> OpenAsync(DemoOptions options, CancellationToken cancellationToken)
     {
         var datasetOptions = DemoDatasetOptions.EndingYesterday(options.TimeProvider) with { Seed = options.Seed, UserCount = options.UserCount };
         datasetOptions.Validate();
         var dataset = DemoDataset.Create(datasetOptions);
         var cached = await EnsureCachedAsync(dataset, options.ResolveCacheDirectory(), cancellationToken).ConfigureAwait(false);
 
-        var workingCopy = Path.Combine(Path.GetTempPath(), $"mp-demo-{Environment.ProcessId}-{Guid.NewGuid():N}.duckdb");
-        File.Copy(cached, workingCopy);
-        var store = LocalStore.Open(new LocalStoreOptions { Path = workingCopy, TimeProvider = options.TimeProvider, ReadOnly = true });
+        var store = LocalStore.Open(new LocalStoreOptions { Path = cached, TimeProvider = options.TimeProvider, ReadOnly = true, ShareFileReadOnly = true });
         var project = new EmulatorProject
         {
             ProjectId = DemoOptions.ProjectId,
@@ -37,7 +35,7 @@ internal static class DemoProject
             Reports = [.. dataset.Definitions.Bookmarks.Select(Report)],
             CreatedOn = dataset.FirstDay.AddDays(-400),
         };
-        return (project, workingCopy);
+        return project;
     }
 
     /// <summary>The cached database for this dataset, generating it first when it is missing.</summary>

@@ -42,6 +42,9 @@ internal sealed class DuckDbDatabase : IDisposable
     /// </summary>
     public bool ClaimStartup() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
+    /// <summary>Whether the file was opened with DuckDB's read-only access mode (shareable between processes).</summary>
+    public bool IsReadOnlyAccess { get; private init; }
+
     /// <summary>The full path of the database file, or <see langword="null"/> for in-memory databases.</summary>
     public string? Path => _key;
 
@@ -62,27 +65,31 @@ internal sealed class DuckDbDatabase : IDisposable
 
     /// <summary>Opens (or shares) the database at <paramref name="path"/>; <see langword="null"/> opens a private in-memory database.</summary>
     /// <remarks><paramref name="memoryLimit"/> (DuckDB syntax, e.g. <c>512MB</c>) applies when this call opens the file; a file already open keeps its settings.</remarks>
-    public static DuckDbDatabase Acquire(string? path, string? memoryLimit = null)
+    public static DuckDbDatabase Acquire(string? path, string? memoryLimit = null, bool readOnlyAccess = false)
     {
         if (path is null)
         {
-            return OpenNew(null, memoryLimit);
+            return OpenNew(null, memoryLimit, readOnlyAccess: false);
         }
         var key = System.IO.Path.GetFullPath(path);
         lock (RegistryGate)
         {
             if (Registry.TryGetValue(key, out var existing))
             {
+                if (existing.IsReadOnlyAccess && !readOnlyAccess)
+                {
+                    throw DuckDbErrors.Create($"The DuckDB database at {key} is already open read-only in this process; it cannot also be opened for writing.", "IO");
+                }
                 existing._references++;
                 return existing;
             }
-            var database = OpenNew(key, memoryLimit);
+            var database = OpenNew(key, memoryLimit, readOnlyAccess);
             Registry.Add(key, database);
             return database;
         }
     }
 
-    private static DuckDbDatabase OpenNew(string? path, string? memoryLimit)
+    private static DuckDbDatabase OpenNew(string? path, string? memoryLimit, bool readOnlyAccess)
     {
         var spool = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mixpanel-data", "spool-" + Guid.NewGuid().ToString("N"));
         if (OperatingSystem.IsWindows())
@@ -105,6 +112,10 @@ internal sealed class DuckDbDatabase : IDisposable
         {
             Set(config, "autoinstall_known_extensions", "false");
             Set(config, "autoload_known_extensions", "false");
+            if (readOnlyAccess)
+            {
+                Set(config, "access_mode", "READ_ONLY");
+            }
             if (memoryLimit is not null)
             {
                 Set(config, "memory_limit", memoryLimit);
@@ -125,7 +136,7 @@ internal sealed class DuckDbDatabase : IDisposable
                 TryDelete(spool);
                 throw DuckDbErrors.Create($"Could not open the DuckDB database{(path is null ? "" : " at " + path)}: {message}", DuckDbErrors.NameFromMessage(message) ?? "IO");
             }
-            var opened = new DuckDbDatabase(path, new DatabaseHandle(database), spool);
+            var opened = new DuckDbDatabase(path, new DatabaseHandle(database), spool) { IsReadOnlyAccess = readOnlyAccess };
             try
             {
                 opened.Lockdown();
