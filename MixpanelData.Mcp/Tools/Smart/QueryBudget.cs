@@ -13,6 +13,9 @@ internal sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, 
 internal readonly record struct Outcome<T>(T? Value, string? Error)
 {
     public bool Ok => Error is null;
+
+    /// <summary>The exception behind <see cref="Error"/>, so a tool can rethrow failures that end the whole call (e.g. an unknown event).</summary>
+    public Exception? Failure { get; init; }
 }
 
 /// <summary>
@@ -66,7 +69,7 @@ internal sealed class QueryBudget(int limit)
         catch (Exception ex) when (ex is MixpanelException or ArgumentException or InvalidOperationException or TimeoutException)
         {
             Settle(purpose, cost, meter.Query, "failed", ex.Message);
-            return new Outcome<T>(default, ex.Message);
+            return new Outcome<T>(default, ex.Message) { Failure = ex };
         }
     }
 
