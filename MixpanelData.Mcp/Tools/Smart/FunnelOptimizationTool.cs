@@ -23,7 +23,7 @@ internal sealed class FunnelOptimizationTool(WorkspaceHolder workspaces, TimePro
     private const int SegmentLimit = 30;
 
     [McpServerTool(Name = "funnel_optimization_report", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
-    [Description("Report on a saved funnel: step conversion and average time to convert, the worst step, best/worst segments per step across dimensions from the first step's properties (min sample, z-test), and recommendations citing their figures. Default range: the 30 days ending 7 days ago, so entrants had time to convert. Spends at most budget Query API calls. Narrative via client sampling when offered.")]
+    [Description("Report on a saved funnel: step conversion and average time to convert, the worst step, best/worst segments per step across dimensions from the first step's properties (min sample, z-test), and recommendations citing their figures. Default range: the 30 entry days ending a week before yesterday, so entrants had time to convert. Spends at most budget Query API calls. Narrative via client sampling when offered.")]
     public async Task<CallToolResult> Report(
         McpServer server,
         [Description("Saved funnel id (list_funnels).")] long funnel_id,
@@ -135,7 +135,11 @@ internal sealed class FunnelOptimizationTool(WorkspaceHolder workspaces, TimePro
 
     private static string StepText(StepSummary s) => s.Step == 1
         ? FormattableString.Invariant($"{s.Event} {s.Count:N0}")
-        : FormattableString.Invariant($"{s.Event} {s.Count:N0} ({s.Conversion:0.0%}{(s.AverageHoursFromPrevious is { } h ? FormattableString.Invariant($", avg {h:0.#} h") : string.Empty)})");
+        : FormattableString.Invariant($"{s.Event} {s.Count:N0} ({s.Conversion:0.0%}{(s.AverageHoursFromPrevious is { } h ? ", avg " + Duration(h) : string.Empty)})");
+
+    private static string Duration(double hours) => hours < 1.5
+        ? FormattableString.Invariant($"{hours * 60:0} min")
+        : FormattableString.Invariant($"{hours:0.#} h");
 
     private static string Findings(SavedFunnelResult overall, DateOnly from, DateOnly to, IReadOnlyList<StepSummary> steps, int worst, IReadOnlyList<string> stepNames, IReadOnlyList<FunnelDimension> dimensions, IReadOnlyList<Recommendation> recommendations, IReadOnlyList<string> highCardinality, IReadOnlyList<SkippedProperty> failures, QueryBudget spend)
     {

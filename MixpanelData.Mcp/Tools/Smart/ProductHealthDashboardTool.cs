@@ -21,6 +21,7 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
 {
     private const int ActivationProbes = 3;
     private const int MaxCountedEvents = 100;
+    private const int RevenueCalls = 4;
 
     [McpServerTool(Name = "product_health_dashboard", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
     [Description("AARRR health over a period vs the previous equal period: acquisition (sign-up event), activation (event most new users do on sign-up day or the next), D1/D7/D30 retention born on sign-up, revenue (sum of a purchase amount), referral (invites), and a 0-100 health score with documented rules. Events chosen from the project's real events or given. Spends at most budget Query API calls. Narrative via client sampling when offered.")]
@@ -58,12 +59,22 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
         var current = counts.Segments.ToDictionary(s => s.Name, s => HealthAnalysis.Sum(counts.Series, s.Values, from, to), StringComparer.Ordinal);
         var previous = counts.Segments.ToDictionary(s => s.Name, s => HealthAnalysis.Sum(counts.Series, s.Values, periods.PreviousFrom, periods.PreviousTo), StringComparer.Ordinal);
 
-        var activation = await ActivationAsync(workspace, spend, periods, lastDay, acquisition, activationGiven, current, cancellationToken).ConfigureAwait(false);
+        // What is left is shared in order of importance: retention (1), activation probes (up to 3), then revenue
+        // (3 calls, plus 1 for its currency) only when its chain fits.
+        var room = spend.Limit - spend.Spent;
+        var revenueEvent = HealthAnalysis.RevenueEvents(current).FirstOrDefault();
+        var probes = Math.Clamp(room - 1, 1, ActivationProbes);
+        var revenueCost = revenueEvent is null || room - 1 - probes < RevenueCalls - 1 ? 0 : Math.Min(RevenueCalls, room - 1 - probes);
+        var activationTask = ActivationAsync(workspace, spend, periods, lastDay, acquisition, activationGiven, current, probes, cancellationToken);
         var retentionTask = RetentionAsync(workspace, spend, periods, lastDay, acquisition, cancellationToken);
-        var revenueTask = RevenueAsync(workspace, spend, periods, current, cancellationToken);
-        await Task.WhenAll(retentionTask, revenueTask).ConfigureAwait(false);
+        await Task.WhenAll(activationTask, retentionTask).ConfigureAwait(false);
+        var activation = await activationTask.ConfigureAwait(false);
         var retention = await retentionTask.ConfigureAwait(false);
-        var revenue = await revenueTask.ConfigureAwait(false);
+        var revenue = revenueEvent is null
+            ? new RevenueResult(null, null, HealthAnalysis.Pillar("revenue", [], "no purchase-like event in the period"))
+            : revenueCost == 0
+                ? new RevenueResult(null, null, HealthAnalysis.Pillar("revenue", [], $"not measured: the budget of {budget} leaves too few Query API calls for the revenue of {revenueEvent} (needs up to {RevenueCalls})"))
+                : await RevenueAsync(workspace, spend, periods, revenueEvent, current, cancellationToken).ConfigureAwait(false);
 
         var referralEvent = HealthAnalysis.ReferralEvent(current);
         var pillars = new List<HealthPillar>
@@ -119,10 +130,12 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
     /// Probes the candidates with retention born on the acquisition event, returning = the candidate, unbounded over
     /// day 0–1: the share of new users who did it on their sign-up day or the next. The highest share wins.
     /// </summary>
-    private static async Task<ActivationResult> ActivationAsync(Workspace workspace, QueryBudget spend, HealthPeriods periods, DateOnly lastDay, string acquisition, string? given, IReadOnlyDictionary<string, double> volumes, CancellationToken cancellationToken)
+    private static async Task<ActivationResult> ActivationAsync(Workspace workspace, QueryBudget spend, HealthPeriods periods, DateOnly lastDay, string acquisition, string? given, IReadOnlyDictionary<string, double> volumes, int probeCount, CancellationToken cancellationToken)
     {
         var (cur, prev) = periods.Cohorts(1, lastDay);
-        var candidates = given is not null ? [given] : HealthAnalysis.ActivationCandidates(volumes, acquisition).Take(ActivationProbes).ToList();
+        var all = given is not null ? [given] : HealthAnalysis.ActivationCandidates(volumes, acquisition);
+        var candidates = all.Take(probeCount).ToList();
+        var unprobed = all.Count > candidates.Count ? $"probed the {candidates.Count} largest candidate(s) (at most {ActivationProbes}, within the budget); not probed: {string.Join(", ", all.Skip(candidates.Count).Take(5))}" : null;
         if (candidates.Count == 0)
         {
             return new ActivationResult(null, HealthAnalysis.Pillar("activation", [], "no candidate activation event (every other event is navigation, money, churn or referral); pass activation_event"), []);
@@ -145,7 +158,7 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
         }
 
         var detail = $"share of users whose first {acquisition} was on {Day(cur.From)}..{Day(cur.To)} (previous: {Day(prev.From)}..{Day(prev.To)}) who did {best.Name} that day or the next";
-        return new ActivationResult(best.Name, HealthAnalysis.Pillar("activation", [HealthMetric.Of("activation rate", best.Current, best.Previous, detail)]), evidence);
+        return new ActivationResult(best.Name, HealthAnalysis.Pillar("activation", [HealthMetric.Of("activation rate", best.Current, best.Previous, detail)], unprobed), evidence);
     }
 
     private static async Task<HealthPillar> RetentionAsync(Workspace workspace, QueryBudget spend, HealthPeriods periods, DateOnly lastDay, string acquisition, CancellationToken cancellationToken)
@@ -172,14 +185,8 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
             $"share of users whose first {acquisition} was on {Day(w.Windows.Current.From)}..{Day(w.Windows.Current.To)} (previous: {Day(w.Windows.Previous.From)}..{Day(w.Windows.Previous.To)}) with any event exactly {w.N} day(s) later"))]);
     }
 
-    private static async Task<RevenueResult> RevenueAsync(Workspace workspace, QueryBudget spend, HealthPeriods periods, IReadOnlyDictionary<string, double> volumes, CancellationToken cancellationToken)
+    private static async Task<RevenueResult> RevenueAsync(Workspace workspace, QueryBudget spend, HealthPeriods periods, string eventName, IReadOnlyDictionary<string, double> volumes, CancellationToken cancellationToken)
     {
-        var eventName = HealthAnalysis.RevenueEvents(volumes).FirstOrDefault();
-        if (eventName is null)
-        {
-            return new RevenueResult(null, null, HealthAnalysis.Pillar("revenue", [], "no purchase-like event in the period"));
-        }
-
         var properties = await spend.RunAsync($"properties of {eventName}", 1, ct => workspace.Discovery.PropertiesAsync(eventName, 100, ct), cancellationToken).ConfigureAwait(false);
         if (!properties.Ok)
         {
@@ -199,19 +206,19 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
             return new RevenueResult(null, null, HealthAnalysis.Pillar("revenue", [], sample.Ok ? $"{eventName}.{property} is not numeric" : $"{eventName}.{property} could not be checked: {sample.Error}"));
         }
 
-        string? currency = null;
-        if (HealthAnalysis.CurrencyProperty(names) is { } currencyProperty)
-        {
-            var currencies = await spend.RunAsync($"values of {eventName}.{currencyProperty}", 1, ct => workspace.Discovery.PropertyValuesAsync(eventName, currencyProperty, 5, ct), cancellationToken).ConfigureAwait(false);
-            currency = currencies.Ok ? currencies.Value!.Count == 1 ? currencies.Value[0] : currencies.Value.Count > 1 ? "mixed" : null : null;
-        }
-
         var expression = new Dimension(property, "revenue", null, "revenue").Expression;
         var sum = await spend.RunAsync($"sum of {eventName}.{property}", 1, ct => workspace.Query.SegmentationSumAsync(new NumericAggregateQuery(eventName, periods.PreviousFrom, periods.To, expression), ct), cancellationToken).ConfigureAwait(false);
         var source = $"{eventName}.{property}";
         if (!sum.Ok)
         {
-            return new RevenueResult(source, currency, HealthAnalysis.Pillar("revenue", [], $"the sum of {source} failed: {sum.Error}"));
+            return new RevenueResult(source, null, HealthAnalysis.Pillar("revenue", [], $"the sum of {source} failed: {sum.Error}"));
+        }
+
+        string? currency = null;
+        if (HealthAnalysis.CurrencyProperty(names) is { } currencyProperty)
+        {
+            var currencies = await spend.RunAsync($"values of {eventName}.{currencyProperty}", 1, ct => workspace.Discovery.PropertyValuesAsync(eventName, currencyProperty, 5, ct), cancellationToken).ConfigureAwait(false);
+            currency = currencies.Ok ? currencies.Value!.Count == 1 ? currencies.Value[0] : currencies.Value.Count > 1 ? "mixed" : null : null;
         }
 
         var unit = currency is null or "mixed" ? "in the property's own unit" + (currency == "mixed" ? " (several currencies seen: sums mix them)" : string.Empty) : currency;
@@ -247,13 +254,13 @@ internal sealed class ProductHealthDashboardTool(WorkspaceHolder workspaces, Tim
             {
                 "acquisition" => acquisition,
                 "activation" => activation.Event,
-                "revenue" => revenue.Source + (revenue.Currency is { } c and not "mixed" ? $", {c}" : string.Empty),
+                "revenue" => revenue.Source is null ? null : revenue.Source + (revenue.Currency is { } c and not "mixed" ? $", {c}" : string.Empty),
                 "referral" => referral,
                 "retention" => $"any event after {acquisition}",
                 _ => null,
             };
             text.Append(CultureInfo.InvariantCulture, $"{Title(pillar.Pillar)}{(role is null ? string.Empty : $" ({role})")}: ");
-            text.Append(pillar.Metrics.Count == 0 ? pillar.Note : string.Join("; ", pillar.Metrics.Select(Metric)));
+            text.Append(pillar.Metrics.Count == 0 ? pillar.Note : string.Join("; ", pillar.Metrics.Select(Metric)) + (pillar.Note is { } note ? $" ({note})" : string.Empty));
             text.Append(pillar.Score is { } ps ? string.Create(CultureInfo.InvariantCulture, $" [score {ps:0}]") : string.Empty);
             text.Append('\n');
         }

@@ -99,6 +99,25 @@ public sealed class DropAnalysisTests
     }
 
     [Test]
+    public void Dimension_ValueNewSinceOneBaselineWeek_CountsAsRotation_ASegmentBrokenToZeroDoesNot()
+    {
+        var hotfix = DropAnalysis.Dimension("app_version", OneDay, new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["4.12.0"] = Days(40, 100, 0),
+            ["4.11.0"] = Days(60, 50, 150),
+        }, limitHit: false);
+        var broken = DropAnalysis.Dimension("platform", OneDay, new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["Android"] = Days(0, 60, 60),
+            ["web"] = Days(40, 40, 40),
+        }, limitHit: false);
+
+        Assert.That(hotfix.Status, Is.EqualTo("rotating"), "4.12.0 was absent two weeks ago and carries 40% of the window");
+        Assert.That(broken.Status, Is.EqualTo("ok"));
+        Assert.That(DropAnalysis.Rank([broken], 10).Single().Segment, Is.EqualTo("Android"));
+    }
+
+    [Test]
     public void Rank_SameEventsInTwoDimensions_ListedOnceNamingTheOther()
     {
         var segments = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["web"] = Days(20, 60, 60), ["iOS"] = Days(40, 40, 40) };

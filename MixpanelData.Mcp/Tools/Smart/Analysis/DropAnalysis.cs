@@ -63,7 +63,7 @@ internal sealed record SegmentChange(string Dimension, string Segment, Compariso
 }
 
 /// <summary>What one dimension's breakdown says.</summary>
-/// <param name="Status"><c>ok</c>; <c>rotating</c> when its values change between baseline and window (new values carry over 20% of the window, or values gone carried over 20% of the baseline — releases, campaigns), so its week-over-week deltas are not comparable; <c>high_cardinality</c> when it had more values than the breakdown keeps.</param>
+/// <param name="Status"><c>ok</c>; <c>rotating</c> when its values change between baseline and window (values absent from either baseline week carry over 20% of the window — releases, campaigns), so its week-over-week deltas are not comparable; <c>high_cardinality</c> when it had more values than the breakdown keeps.</param>
 /// <param name="Note">Why it is not ranked, when it is not.</param>
 /// <param name="Segments">Falling segments, most events lost first (at most five), then the largest risers.</param>
 internal sealed record DimensionResult(string Dimension, string Status, string? Note, Comparison Total, IReadOnlyList<SegmentChange> Segments);
@@ -119,13 +119,16 @@ internal static class DropAnalysis
             return new DimensionResult(dimension, "high_cardinality", "more values than the breakdown keeps; not ranked", total, shown);
         }
 
+        // New values (absent from either baseline week) taking a large share of the window mean the values rotate
+        // (releases, campaigns): old values fall because new ones replace them, not because anything broke. A segment
+        // that breaks, even to zero, brings no new values, so it never trips this.
         var windowTotal = changes.Sum(c => c.Change.Actual);
         var baselineTotal = changes.Sum(c => c.Change.Expected);
-        var fresh = changes.Where(c => c.Change.Expected == 0 && c.Change.Actual > 0).ToList();
+        var fresh = changes.Where(c => c.Change.Actual > 0 && (c.Change.Week1 == 0 || c.Change.Week2 == 0)).ToList();
         var gone = changes.Where(c => c.Change.Actual == 0 && c.Change.Expected > 0).ToList();
         var freshShare = windowTotal > 0 ? fresh.Sum(c => c.Change.Actual) / windowTotal : 0;
         var goneShare = baselineTotal > 0 ? gone.Sum(c => c.Change.Expected) / baselineTotal : 0;
-        if (freshShare > RotationShare || goneShare > RotationShare)
+        if (freshShare > RotationShare)
         {
             var note = string.Create(CultureInfo.InvariantCulture, $"values change between baseline and window (new: {Names(fresh)} = {freshShare:0%} of the window; gone: {Names(gone)} = {goneShare:0%} of the baseline), so week-over-week deltas by this dimension are not comparable; not ranked");
             return new DimensionResult(dimension, "rotating", note, total, shown);

@@ -62,7 +62,7 @@ internal static class FunnelAnalysis
             i == 0 ? 1 : s.StepConversion,
             s.OverallConversion,
             i == 0 ? 0 : overall.Steps[i - 1].Count - s.Count,
-            s.AverageSecondsFromPrevious is { } sec ? Math.Round(sec / 3600, 2) : null)),
+            s.AverageSecondsFromPrevious is { } sec ? Math.Round(sec / 3600, 3) : null)),
     ];
 
     /// <summary>The 1-based step whose conversion from the previous one is lowest (0 for a one-step funnel).</summary>
