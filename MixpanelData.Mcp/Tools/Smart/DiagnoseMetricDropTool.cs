@@ -13,7 +13,8 @@ namespace MixpanelData.Mcp.Tools.Smart;
 /// <c>diagnose_metric_drop</c>: confirms a drop in an event's daily count against the same weekdays one and two weeks
 /// earlier, breaks it down by dimensions chosen among the event's real properties, and ranks the falling segments by
 /// their contribution (see <see cref="DropAnalysis"/> and <see cref="DimensionPicker"/> for the rules).
-/// Query plan: 1 call for the total (+1 only if the event turns out unknown), 1 for the event's properties, 1 per dimension.
+/// Query plan: 1 call for the total (+1 only if the event turns out unknown), 1 for the event's properties, 1 per dimension,
+/// with 1 held back for the event-list check the library makes if a breakdown is rejected.
 /// </summary>
 [McpServerToolType]
 [Toolset("intelligent")]
@@ -54,7 +55,9 @@ internal sealed class DiagnoseMetricDropTool(WorkspaceHolder workspaces, TimePro
             throw new ArgumentException($"'{@event}' has no events in {window.QueryFrom:yyyy-MM-dd}..{window.To:yyyy-MM-dd}: nothing to diagnose. Check date (YYYY-MM-DD) and the event's activity with segmentation.");
         }
 
-        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, @event, dimensions, cancellationToken).ConfigureAwait(false);
+        // One call is held back: if Mixpanel rejects a breakdown, the library checks the event list once (then caches it),
+        // and that request must still fit in the budget.
+        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, @event, dimensions, reserve: 1, cancellationToken).ConfigureAwait(false);
         var breakdowns = await Task.WhenAll(chosen.Select(d => spend.RunAsync(
             $"{@event} by {d.Property}",
             1,

@@ -62,7 +62,7 @@ internal sealed class FunnelOptimizationTool(WorkspaceHolder workspaces, TimePro
         }
 
         var firstEvent = overall.Overall.Steps[0].Event;
-        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, firstEvent, dimensions, cancellationToken).ConfigureAwait(false);
+        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, firstEvent, dimensions, reserve: 0, cancellationToken).ConfigureAwait(false);
         var breakdowns = await Task.WhenAll(chosen.Select(d => spend.RunAsync(
             $"funnel {funnel_id} by {d.Property}",
             1,

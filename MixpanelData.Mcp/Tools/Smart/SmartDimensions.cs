@@ -7,15 +7,16 @@ internal static class SmartDimensions
 {
     /// <summary>
     /// Lists the event's properties (1 Query API call unless cached) and returns the dimensions that fit in what is
-    /// left of <paramref name="spend"/>, those left out, and those that failed (unknown names, failed discovery).
+    /// left of <paramref name="spend"/> after holding back <paramref name="reserve"/> calls, those left out, and those that
+    /// failed (unknown names, failed discovery).
     /// </summary>
-    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(Workspace workspace, QueryBudget spend, string eventName, string[]? given, CancellationToken cancellationToken)
+    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(Workspace workspace, QueryBudget spend, string eventName, string[]? given, int reserve, CancellationToken cancellationToken)
     {
         var failures = new List<SkippedProperty>();
         var skipped = new List<SkippedProperty>();
         var properties = await spend.RunAsync($"properties of {eventName}", 1, ct => workspace.Discovery.PropertiesAsync(eventName, 100, ct), cancellationToken).ConfigureAwait(false);
         var seen = properties.Ok ? properties.Value!.Select(p => new PropertySeen(p.Name, p.Count)).ToList() : null;
-        var room = spend.Limit - spend.Spent;
+        var room = Math.Max(0, spend.Limit - spend.Spent - reserve);
         List<Dimension> chosen;
         if (given is { Length: > 0 })
         {
