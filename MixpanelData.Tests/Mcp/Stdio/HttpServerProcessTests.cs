@@ -78,4 +78,104 @@ public sealed class HttpServerProcessTests
             await process.WaitForExitAsync();
         }
     }
+
+    [Test]
+    public async Task FiftyConcurrentSessions_CallToolsWithoutErrorsOrLeaks()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { ProcessRunner.McpDll, "--demo", "--transport", "http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = await SharedDemo.HomeAsync();
+        using var process = Process.Start(start)!;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Streamable HTTP at", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            using var http = new HttpClient();
+            var endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
+
+            async Task<int> RoundAsync()
+            {
+                // The clients' own connection pool: disposed after the round, so the server's side of every connection must close too.
+                using var pool = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 200 });
+                var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => McpClient.CreateAsync(
+                    new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp }, pool, ownsHttpClient: false),
+                    new McpClientOptions { ProtocolVersion = i % 5 == 0 ? null : "2025-06-18" })));
+                try
+                {
+                    var during = await SessionsAsync(http, port);
+                    var failures = await Task.WhenAll(clients.Select(async (client, i) =>
+                    {
+                        var events = await client.CallToolAsync("list_events");
+                        var scalar = await client.CallToolAsync("sql_scalar", new Dictionary<string, object?> { ["query"] = $"SELECT {i} * 2" });
+                        var ok = events.IsError != true
+                            && scalar.IsError != true
+                            && scalar.StructuredContent!.Value.GetProperty("value").GetInt64() == i * 2;
+                        return ok ? 0 : 1;
+                    }));
+                    Assert.That(failures.Sum(), Is.Zero, "every session's calls succeed with its own answer");
+                    return during;
+                }
+                finally
+                {
+                    await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+                }
+            }
+
+            var first = await RoundAsync();
+            var descriptorsAfterFirst = await SettledDescriptorsAsync(process);
+            var second = await RoundAsync();
+            var descriptorsAfterSecond = await SettledDescriptorsAsync(process);
+
+            Assert.That(first, Is.EqualTo(40), "the 40 handshake-era clients hold sessions; the 10 sessionless ones do not");
+            Assert.That(second, Is.EqualTo(40));
+            Assert.That(await SessionsAsync(http, port), Is.Zero, "closing the clients ends their sessions (DELETE)");
+            TestContext.Out.WriteLine($"open descriptors after round 1: {descriptorsAfterFirst}, after round 2: {descriptorsAfterSecond}");
+            Assert.That(descriptorsAfterSecond, Is.LessThanOrEqualTo(descriptorsAfterFirst + 10), "a second round of 50 sessions does not leave descriptors behind");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<int> SessionsAsync(HttpClient http, int port)
+    {
+        using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/healthz"));
+        return health.RootElement.GetProperty("sessions").GetInt32();
+    }
+
+    private static int OpenDescriptors(Process process) => Directory.GetFiles($"/proc/{process.Id}/fd").Length;
+
+    /// <summary>The server's descriptor count once closed connections have been noticed (it stops falling), at most 5 s.</summary>
+    private static async Task<int> SettledDescriptorsAsync(Process process)
+    {
+        var last = OpenDescriptors(process);
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(500);
+            var now = OpenDescriptors(process);
+            if (now >= last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
 }
