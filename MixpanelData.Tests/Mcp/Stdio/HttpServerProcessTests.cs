@@ -18,10 +18,9 @@ public sealed class HttpServerProcessTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    [Test]
-    public async Task DemoOverHttp_BothEras_ListAndCallTools()
+    /// <summary>Starts <c>mp_mcp --demo --transport http</c> on <paramref name="port"/> and waits until it listens.</summary>
+    private static async Task<Process> StartServerAsync(int port)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { ProcessRunner.McpDll, "--demo", "--transport", "http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
@@ -29,18 +28,11 @@ public sealed class HttpServerProcessTests
         }
 
         start.Environment["HOME"] = await SharedDemo.HomeAsync();
-        using var process = Process.Start(start)!;
-        var stderr = new ConcurrentQueue<string>();
+        var process = Process.Start(start)!;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            stderr.Enqueue(e.Data);
-            if (e.Data.Contains("Streamable HTTP at", StringComparison.Ordinal))
+            if (e.Data?.Contains("Streamable HTTP at", StringComparison.Ordinal) == true)
             {
                 ready.TrySetResult();
             }
@@ -49,6 +41,23 @@ public sealed class HttpServerProcessTests
         try
         {
             await ready.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            return process;
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    [Test]
+    public async Task DemoOverHttp_BothEras_ListAndCallTools()
+    {
+        var port = FreePort();
+        using var process = await StartServerAsync(port);
+        try
+        {
             using var http = new HttpClient();
             var health = await http.GetAsync($"http://127.0.0.1:{port}/healthz");
             Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -83,26 +92,9 @@ public sealed class HttpServerProcessTests
     public async Task FiftyConcurrentSessions_CallToolsWithoutErrorsOrLeaks()
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { ProcessRunner.McpDll, "--demo", "--transport", "http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = await SharedDemo.HomeAsync();
-        using var process = Process.Start(start)!;
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Streamable HTTP at", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.BeginErrorReadLine();
+        using var process = await StartServerAsync(port);
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(90));
             using var http = new HttpClient();
             var endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
 
