@@ -144,6 +144,38 @@ public sealed class HttpServerProcessTests
         }
     }
 
+    [Test]
+    public async Task TypeScriptClients_OfficialSdkAndAiSdk_WorkWithoutComplaints()
+    {
+        var clients = await TypeScriptClients.EnsureInstalledAsync();
+        var port = FreePort();
+        using var process = await StartServerAsync(port);
+        try
+        {
+            var run = await ProcessRunner.RunAsync(TypeScriptClients.Node(clients), ["client.mjs", $"http://127.0.0.1:{port}/mcp"], clients, TimeSpan.FromMinutes(2));
+            TestContext.Out.WriteLine(run.StandardOutput);
+            Assert.That(run.ExitCode, Is.Zero, run.StandardOutput + run.StandardError);
+            using var report = System.Text.Json.JsonDocument.Parse(run.StandardOutput);
+            foreach (var client in new[] { "official", "ai_sdk_discovery", "ai_sdk_initialize" })
+            {
+                var seen = report.RootElement.GetProperty(client);
+                Assert.That(seen.GetProperty("tools").GetInt32(), Is.GreaterThanOrEqualTo(38), client);
+                Assert.That(seen.GetProperty("demo").GetBoolean(), Is.True, client);
+                Assert.That(seen.GetProperty("value").GetInt64(), Is.EqualTo(42), client);
+                Assert.That(seen.GetProperty("isError").GetBoolean(), Is.False, client);
+            }
+
+            Assert.That(report.RootElement.GetProperty("complaints").GetArrayLength(), Is.Zero, "no client logged an error or warning");
+            using var http = new HttpClient();
+            Assert.That(await SessionsAsync(http, port), Is.Zero, "every client ended its session");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static async Task<int> SessionsAsync(HttpClient http, int port)
     {
         using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/healthz"));
