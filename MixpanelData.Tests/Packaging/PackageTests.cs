@@ -249,8 +249,12 @@ public sealed class PackageTests
         await AssertServesDemoWithDuckDbAsync(client);
     }
 
-    [Test]
-    public async Task ConsumerApp_ReferencingThePackage_QueriesDuckDbThroughThePublicApi()
+    private Task<string>? _consumer;
+
+    /// <summary>Builds (once) a fresh console app that references MixpanelData from the feed; returns its output folder.</summary>
+    private Task<string> ConsumerAsync() => _consumer ??= BuildConsumerAsync();
+
+    private async Task<string> BuildConsumerAsync()
     {
         var app = Path.Combine(_root, "consumer");
         Directory.CreateDirectory(app);
@@ -274,7 +278,7 @@ public sealed class PackageTests
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using MixpanelData.Storage;
 
-            var path = Path.Combine(args[0], "consumer.duckdb");
+            var path = Path.Combine(args[0], "consumer-" + Guid.NewGuid().ToString("N") + ".duckdb");
             await using (var store = LocalStore.Open(new LocalStoreOptions { Path = path }))
             {
                 await store.SqlAsync("CREATE TABLE numbers AS SELECT range AS n FROM range(10)");
@@ -285,17 +289,63 @@ public sealed class PackageTests
                 var json = await store.SqlScalarAsync("SELECT json_extract_string('{\"plan\": \"pro\"}', '$.plan')");
                 Console.WriteLine($"sum={sum} json={json} duckdb={LocalStore.DuckDbVersion}");
             }
+            // Which DuckDB file the process mapped (Linux).
+            if (File.Exists("/proc/self/maps"))
+            {
+                foreach (var file in File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 6 && f[^1].Contains("duckdb", StringComparison.Ordinal)).Select(f => f[^1]).Distinct())
+                {
+                    Console.WriteLine("loaded=" + file);
+                }
+            }
             """);
-        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(_root, "consumer-packages") };
-
-        (await DotnetCli.RunAsync(app, environment, Slow, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false"))
+        (await DotnetCli.RunAsync(app, ConsumerEnvironment(), Slow, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false"))
             .EnsureSuccess("building the consumer app");
-        var output = Path.Combine(app, "bin", "Release", "net10.0");
+        return Path.Combine(app, "bin", "Release", "net10.0");
+    }
+
+    private Dictionary<string, string?> ConsumerEnvironment() => new() { ["NUGET_PACKAGES"] = Path.Combine(_root, "consumer-packages") };
+
+    private async Task<DotnetCli.Outcome> RunConsumerAsync(string output, string? duckDbLibrary = null)
+    {
+        var environment = ConsumerEnvironment();
+        environment["MP_DUCKDB_LIBRARY"] = duckDbLibrary;
+        return await DotnetCli.RunAsync(_root, environment, TimeSpan.FromMinutes(2), Path.Combine(output, "Consumer.dll"), _root);
+    }
+
+    [Test]
+    public async Task ConsumerApp_ReferencingThePackage_QueriesDuckDbThroughThePublicApi()
+    {
+        var output = await ConsumerAsync();
         Assert.That(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libduckdb.so")), Is.True,
             "the library's native asset lands in NuGet's runtimes layout of the app");
-        var run = (await DotnetCli.RunAsync(app, environment, TimeSpan.FromMinutes(2), Path.Combine(output, "Consumer.dll"), app))
-            .EnsureSuccess("running the consumer app");
+
+        var run = (await RunConsumerAsync(output)).EnsureSuccess("running the consumer app");
 
         Assert.That(run.Output, Does.Contain("sum=45 json=pro duckdb=v1.5."), run.Output);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.That(run.Output, Does.Contain("loaded=" + Path.Combine(output, "runtimes", "linux-x64", "native", "libduckdb.so")), run.Output);
+        }
+    }
+
+    [Test]
+    public async Task ConsumerApp_WithMpDuckDbLibrary_LoadsThatFileOrSaysWhyNot()
+    {
+        var output = await ConsumerAsync();
+        var elsewhere = Path.Combine(_root, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var copy = Path.Combine(elsewhere, "libduckdb-copy.so");
+        File.Copy(Path.Combine(output, "runtimes", "linux-x64", "native", "libduckdb.so"), copy);
+        var missing = Path.Combine(elsewhere, "no-such-libduckdb.so");
+
+        var explicitFile = await RunConsumerAsync(output, copy);
+        var wrongFile = await RunConsumerAsync(output, missing);
+
+        Assert.That(explicitFile.ExitCode, Is.Zero, explicitFile.Output);
+        Assert.That(explicitFile.Output, Does.Contain("sum=45"));
+        Assert.That(explicitFile.Output, Does.Contain("loaded=" + copy), "the named file is the one loaded");
+        Assert.That(explicitFile.Output, Does.Not.Contain("runtimes/linux-x64"));
+        Assert.That(wrongFile.ExitCode, Is.Not.Zero);
+        Assert.That(wrongFile.Output, Does.Contain($"MP_DUCKDB_LIBRARY names '{missing}'"), wrongFile.Output);
     }
 }
