@@ -32,9 +32,7 @@ internal static class DotnetCli
     /// </summary>
     public static IEnumerable<string> InheritedNoise() =>
         Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(n => n.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-                || n.StartsWith("MP_", StringComparison.Ordinal)
-                || n is "MSBuildExtensionsPath" or "MSBuildSDKsPath")
+            .Where(n => n.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || n.StartsWith("MP_", StringComparison.Ordinal))
             .ToList();
 
     public static async Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
