@@ -107,6 +107,9 @@ public sealed class PackageTests
         Assert.That(names, Is.SupersetOf(new[] { "lib/net10.0/MixpanelData.dll", "lib/net10.0/MixpanelData.xml", "README.md", "licenses/duckdb/LICENSE" }));
         AssertElfLibrary(package, "runtimes/linux-x64/native/libduckdb.so");
         AssertElfLibrary(package, "runtimes/linux-musl-x64/native/libduckdb.so");
+        AssertElfLibrary(package, "runtimes/linux-arm64/native/libduckdb.so");
+        Assert.That(names, Is.SupersetOf(new[] { "runtimes/osx-arm64/native/libduckdb.dylib", "runtimes/osx-x64/native/libduckdb.dylib", "runtimes/win-x64/native/duckdb.dll" }),
+            "macOS and Windows (where most Claude Desktop users are) get DuckDB too");
         using (var docs = new StreamReader(package.GetEntry("lib/net10.0/MixpanelData.xml")!.Open()))
         {
             Assert.That(docs.ReadToEnd(), Does.Contain("<member name=\"T:MixpanelData.Workspace\">"), "XML docs describe the public API");
@@ -148,6 +151,7 @@ public sealed class PackageTests
         }
         AssertElfLibrary(package, "tools/net10.0/any/runtimes/linux-x64/native/libduckdb.so");
         AssertElfLibrary(package, "tools/net10.0/any/runtimes/linux-musl-x64/native/libduckdb.so");
+        Assert.That(names, Is.SupersetOf(new[] { "tools/net10.0/any/runtimes/osx-arm64/native/libduckdb.dylib", "tools/net10.0/any/runtimes/win-x64/native/duckdb.dll" }));
         Assert.That(names, Has.None.Matches<string>(n => Regex.IsMatch(n ?? "", @"^tools/net10\.0/any/(lib)?duckdb\.(so|dylib|dll)$")),
             "no single-platform library at the tool's root");
         Assert.That(names, Does.Contain("licenses/duckdb/LICENSE"));
