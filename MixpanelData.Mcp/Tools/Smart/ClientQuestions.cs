@@ -26,7 +26,9 @@ internal sealed record Answer(AnswerKind Kind, IReadOnlyDictionary<string, JsonE
 {
     public string? Text(string field) => Content.TryGetValue(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    public int? Integer(string field) => Content.TryGetValue(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+    /// <summary>A whole number, also when the client wrote it as <c>500.0</c> (form numbers are JSON numbers, not always integers).</summary>
+    public int? Integer(string field) =>
+        Content.TryGetValue(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue ? (int)n : null;
 
     public bool? Flag(string field) => Content.TryGetValue(field, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 }
