@@ -42,7 +42,8 @@ internal static class McpComposition
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()
             .WithTools<AccountTools>()
-            .WithTools<SafeLargeFetchTool>();
+            .WithTools<SafeLargeFetchTool>()
+            .WithTools<GuidedAnalysisTool>();
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());
