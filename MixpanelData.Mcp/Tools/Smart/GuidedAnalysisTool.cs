@@ -27,7 +27,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
     [McpServerTool(Name = "guided_analysis", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
     [Description("Guided analysis in three questions (elicitation): focus (acquisition, activation, retention, monetisation or a top event, from the project), period (7, 30 or 90 days ending yesterday), segment (a property of the focus event, or none). Given arguments skip their question. Ends in real queries and findings (change vs the previous period, top and bottom segments), at most 8 Query API calls. Without elicitation, returns the choices and the exact next calls.")]
     public async Task<CallToolResult> GuidedAnalysis(
-        McpServer server,
+        RequestContext<CallToolRequestParams> context,
         [Description("acquisition, activation, retention, monetisation, or event:<name>.")] string? focus = null,
         [Description("Days: 7, 30 or 90.")] int? period = null,
         [Description("A property of the focus event to break down by, or none.")] string? segment = null,
@@ -38,7 +38,9 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
             throw new ArgumentException($"period must be 7, 30 or 90 (days), not {days}.");
         }
 
-        var budget = new QueryBudget(QueryBudgetLimit);
+        var rounds = QuestionRounds.From(context);
+        var budget = new QueryBudget(QueryBudgetLimit, rounds.EarlierSpend);
+        rounds.Track(budget);
         var workspace = workspaces.Current;
         var catalog = await GuidedFocus.DiscoverAsync(workspace, budget, cancellationToken).ConfigureAwait(false);
         if (!catalog.Ok)
@@ -46,14 +48,14 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
             return ToolErrorFilter.Error($"Could not discover the project's events to offer a focus: {catalog.Error}");
         }
 
-        var flow = new Flow(workspace, server, budget, catalog.Value!, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1), cancellationToken);
+        var flow = new Flow(workspace, context.Server, rounds, budget, catalog.Value!, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1), cancellationToken);
         return await flow.RunAsync(Filled(focus), period, Filled(segment)).ConfigureAwait(false);
     }
 
     private static string? Filled(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>One call's walk through the questions.</summary>
-    private sealed class Flow(Workspace workspace, McpServer server, QueryBudget budget, FocusCatalog catalog, DateOnly lastDay, CancellationToken cancellationToken)
+    private sealed class Flow(Workspace workspace, McpServer server, QuestionRounds rounds, QueryBudget budget, FocusCatalog catalog, DateOnly lastDay, CancellationToken cancellationToken)
     {
         private readonly List<object> _questions = [];
         private IReadOnlyList<EventProperty>? _properties;
@@ -132,7 +134,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
             var schema = FormFields.Form([field], (field, FormFields.Choice(char.ToUpperInvariant(field[0]) + field[1..], message, choices)));
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var answer = await ClientQuestions.AskAsync(server, $"Step {step} of 3: {message}{(attempt > 0 ? " Please pick one of the choices." : string.Empty)}", schema, cancellationToken).ConfigureAwait(false);
+                var answer = await ClientQuestions.AskAsync(server, $"Step {step} of 3: {message}{(attempt > 0 ? " Please pick one of the choices." : string.Empty)}", schema, cancellationToken, rounds).ConfigureAwait(false);
                 var value = answer.Text(field)?.Trim();
                 _questions.Add(new { step, field, answer = answer.Kind.ToString().ToLowerInvariant(), value, note = answer.Note });
                 if (answer.Kind != AnswerKind.Accepted)

@@ -32,7 +32,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
     [McpServerTool(Name = "safe_large_fetch", Destructive = true, Idempotent = true, OpenWorld = true), Spends("export")]
     [Description("fetch_events with a volume check. Estimates the events from real Query API counts (about 2 calls; 0 when limit <= threshold) and fetches at once at or under threshold. Above it, asks the user to proceed, narrow or decline when the client supports elicitation; otherwise fetches only with confirm=true, and returns the estimate and the exact calls to make. Replaces the table. Dates YYYY-MM-DD UTC, default the last 7 days.")]
     public async Task<CallToolResult> SafeLargeFetch(
-        McpServer server,
+        RequestContext<CallToolRequestParams> context,
         IProgress<ProgressNotificationValue> progress,
         [Description("First day, YYYY-MM-DD.")] string? from_date = null,
         [Description("Last day, YYYY-MM-DD.")] string? to_date = null,
@@ -63,14 +63,14 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
         }
 
         var wanted = events is { Length: > 0 } ? events.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList() : null;
-        var run = new Run(workspaces.Current, server, progress, where, table.Trim(), threshold, cancellationToken);
+        var run = new Run(workspaces.Current, context.Server, QuestionRounds.From(context), progress, where, table.Trim(), threshold, cancellationToken);
         return await run.ExecuteAsync(new FetchScope(from, to, wanted is { Count: > 0 } ? wanted : null, limit), confirm).ConfigureAwait(false);
     }
 
     /// <summary>One call's state: the budget, the estimator (which keeps its counts for re-estimates) and the questions asked.</summary>
-    private sealed class Run(Workspace workspace, McpServer server, IProgress<ProgressNotificationValue> progress, string? where, string table, int threshold, CancellationToken cancellationToken)
+    private sealed class Run(Workspace workspace, McpServer server, QuestionRounds rounds, IProgress<ProgressNotificationValue> progress, string? where, string table, int threshold, CancellationToken cancellationToken)
     {
-        private readonly QueryBudget _budget = new(QueryBudgetLimit);
+        private readonly QueryBudget _budget = Tracked(rounds, new QueryBudget(QueryBudgetLimit, rounds.EarlierSpend));
         private readonly List<object> _questions = [];
         private VolumeEstimator? _estimator;
 
@@ -92,7 +92,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             string? problem = null;
             for (var round = 1; round <= MaxQuestions; round++)
             {
-                var answer = await ClientQuestions.AskAsync(server, Question(scope, estimate, problem), Form(scope, estimate), cancellationToken).ConfigureAwait(false);
+                var answer = await ClientQuestions.AskAsync(server, Question(scope, estimate, problem), Form(scope, estimate), cancellationToken, rounds).ConfigureAwait(false);
                 _questions.Add(new { round, answer = answer.Kind.ToString().ToLowerInvariant(), content = answer.Content, note = answer.Note });
                 switch (answer.Kind)
                 {
@@ -338,6 +338,12 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             }
 
             return parts.Count == 0 ? "unchanged" : string.Join("; ", parts);
+        }
+
+        private static QueryBudget Tracked(QuestionRounds rounds, QueryBudget budget)
+        {
+            rounds.Track(budget);
+            return budget;
         }
 
         private static string? Filled(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -52,22 +52,62 @@ public sealed class InteractiveHttpTests
     }
 
     [Test]
-    public async Task SessionlessEra_FallsBackToExplicitArguments()
+    public async Task SessionlessEra_AsksThroughInputRequiredRoundsWithinTheBudget()
     {
         var user = new ScriptedUser();
         await using var client = await _server.ConnectAsync("latest", user.Handlers);
+        Assert.That(client.NegotiatedProtocolVersion, Is.EqualTo("2026-07-28"));
+
+        user.Script(_ => ScriptedUser.Accept(("action", "narrow"), ("limit", 75)));
+        var narrow = await FetchAsync(client, "http_mrtr_narrow");
+        user.Script(_ => ScriptedUser.Cancel());
+        var cancelled = await FetchAsync(client, "http_mrtr_cancelled");
+        var before = GuidedAuditLines().Count;
+        user.Script(_ => ScriptedUser.Accept(("focus", "acquisition")), _ => ScriptedUser.Accept(("period", "7")), _ => ScriptedUser.Accept(("segment", "platform")));
+        var guided = await client.CallToolAsync("guided_analysis");
+        user.Script(_ => ScriptedUser.Accept(("focus", "activation")), _ => ScriptedUser.Decline());
+        var stopped = await client.CallToolAsync("guided_analysis");
+
+        TestContext.Out.WriteLine(DemoMcpProcess.Text(narrow));
+        Assert.That(narrow.StructuredContent!.Value.GetProperty("decision").GetString(), Is.EqualTo("narrow"), DemoMcpProcess.Text(narrow));
+        Assert.That(await CountAsync(client, "http_mrtr_narrow"), Is.EqualTo(75));
+        Assert.That(narrow.StructuredContent!.Value.GetProperty("query_budget").GetProperty("spent").GetInt32(), Is.LessThanOrEqualTo(6));
+        Assert.That(cancelled.StructuredContent!.Value.GetProperty("decision").GetString(), Is.EqualTo("cancelled"));
+        Assert.That(DemoMcpProcess.Text(await client.CallToolAsync("list_tables")), Does.Not.Contain("http_mrtr_cancelled"));
+
+        var content = guided.StructuredContent!.Value;
+        Assert.That(content.GetProperty("status").GetString(), Is.EqualTo("done"), DemoMcpProcess.Text(guided));
+        Assert.That(content.GetProperty("segment").GetString(), Is.EqualTo("platform"));
+        Assert.That(content.GetProperty("period").GetProperty("days").GetInt32(), Is.EqualTo(7), "every answer survives the rounds");
+        var rounds = GuidedAuditLines().Skip(before).Take(4).ToList();
+        Assert.That(rounds.Select(r => r.Outcome), Is.EqualTo(new[] { "input_required", "input_required", "input_required", "ok" }), "one round per question, then the result");
+        Assert.That(rounds.Sum(r => r.Query), Is.EqualTo(content.GetProperty("query_budget").GetProperty("spent").GetInt32()).And.LessThanOrEqualTo(8), "the budget holds across rounds");
+        Assert.That(DemoMcpProcess.Text(stopped), Does.StartWith("Stopped at step 2 (period)").And.Contain("focus activation"));
+        Assert.That(user.Asked, Has.Count.EqualTo(1 + 1 + 3 + 2));
+    }
+
+    [Test]
+    public async Task SessionlessEra_WithoutElicitation_FallsBackToExplicitArguments()
+    {
+        await using var client = await _server.ConnectAsync("latest");
 
         var fetch = await FetchAsync(client, "http_sessionless");
         var guided = await client.CallToolAsync("guided_analysis", new Dictionary<string, object?> { ["focus"] = "acquisition" });
 
         var content = fetch.StructuredContent!.Value;
-        TestContext.Out.WriteLine(DemoMcpProcess.Text(fetch));
         Assert.That(content.GetProperty("fetched").GetBoolean(), Is.False, "nothing above the threshold without an answer or confirm=true");
         Assert.That(content.GetProperty("decision").GetString(), Is.EqualTo("needs_confirmation"));
         var confirmed = await client.CallToolAsync("safe_large_fetch", content.GetProperty("next_calls")[0].GetProperty("arguments").Deserialize<Dictionary<string, object?>>());
         Assert.That(confirmed.StructuredContent!.Value.GetProperty("rows_fetched").GetInt64(), Is.EqualTo(await CountAsync(client, "http_sessionless")));
         Assert.That(guided.StructuredContent!.Value.GetProperty("status").GetString(), Is.EqualTo("needs_choices"), DemoMcpProcess.Text(guided));
     }
+
+    private List<(string Outcome, int Query)> GuidedAuditLines() =>
+        [.. _server.StandardError.Where(l => l.Contains("\"tool\":\"guided_analysis\"", StringComparison.Ordinal)).Select(l =>
+        {
+            using var audit = JsonDocument.Parse(l);
+            return (audit.RootElement.GetProperty("outcome").GetString()!, audit.RootElement.GetProperty("mixpanel_calls").GetProperty("query").GetInt32());
+        })];
 
     private static Task<CallToolResult> FetchAsync(McpClient client, string table) =>
         client.CallToolAsync("safe_large_fetch", new Dictionary<string, object?> { ["from_date"] = Day, ["to_date"] = Day, ["table"] = table, ["threshold"] = 1000 }).AsTask();

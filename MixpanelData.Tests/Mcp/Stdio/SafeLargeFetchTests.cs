@@ -187,6 +187,22 @@ public sealed class SafeLargeFetchTests(string protocol)
     }
 
     [Test]
+    public async Task InteractiveToolset_ListsBothTools_AndReadOnlyHidesTheFetch()
+    {
+        var stderr = new ConcurrentQueue<string>();
+        await using (var interactive = await DemoMcpProcess.StdioAsync(protocol, stderr, null, "--toolsets", "interactive"))
+        {
+            var names = (await interactive.ListToolsAsync()).Select(t => t.Name).ToList();
+            Assert.That(names, Does.Contain("safe_large_fetch").And.Contain("guided_analysis").And.No.Contain("fetch_events").And.No.Contain("segmentation"));
+        }
+
+        await using var readOnly = await DemoMcpProcess.StdioAsync(protocol, stderr, null, "--toolsets", "interactive", "--read-only");
+        var tools = await readOnly.ListToolsAsync();
+        Assert.That(tools.Select(t => t.Name), Does.Contain("guided_analysis").And.No.Contain("safe_large_fetch"), "safe_large_fetch replaces tables: destructive");
+        Assert.That(tools.Single(t => t.Name == "guided_analysis").ProtocolTool.Annotations?.ReadOnlyHint, Is.True);
+    }
+
+    [Test]
     public async Task UnknownEvent_IsAToolErrorNamingTheClosestEvents()
     {
         var result = await FetchAsync(_silent, "slf_unknown", new() { ["events"] = new[] { "sign up" } });
