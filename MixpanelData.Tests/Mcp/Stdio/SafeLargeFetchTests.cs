@@ -183,6 +183,7 @@ public sealed class SafeLargeFetchTests(string protocol)
 
         var capped = await CallAsync(_silent, calls[1]);
         Assert.That(capped.StructuredContent!.Value.GetProperty("decision").GetString(), Is.EqualTo("under_threshold"));
+        Assert.That(capped.StructuredContent!.Value.GetProperty("query_budget").GetProperty("spent").GetInt32(), Is.Zero, "a limit at or under the threshold needs no count");
         Assert.That(await CountAsync(_silent, "SELECT count(*) FROM slf_absent"), Is.EqualTo(Threshold), "the narrowed alternative fetches at most the threshold");
     }
 
@@ -200,6 +201,21 @@ public sealed class SafeLargeFetchTests(string protocol)
         var tools = await readOnly.ListToolsAsync();
         Assert.That(tools.Select(t => t.Name), Does.Contain("guided_analysis").And.No.Contain("safe_large_fetch"), "safe_large_fetch replaces tables: destructive");
         Assert.That(tools.Single(t => t.Name == "guided_analysis").ProtocolTool.Annotations?.ReadOnlyHint, Is.True);
+    }
+
+    [Test]
+    public async Task WhereFilter_EstimateIsAnUpperBoundAndSaysSo()
+    {
+        var result = await FetchAsync(_silent, "slf_where", new() { ["where"] = "properties[\"platform\"] == \"Android\"", ["confirm"] = true });
+
+        var content = result.StructuredContent!.Value;
+        Assert.That(content.GetProperty("decision").GetString(), Is.EqualTo("confirmed_by_argument"), DemoMcpProcess.Text(result));
+        Assert.That(content.GetProperty("estimate").GetProperty("upper_bound").GetBoolean(), Is.True);
+        Assert.That(content.GetProperty("estimate").GetProperty("method").GetString(), Does.Contain("upper bound"));
+        var rows = await CountAsync(_silent, "SELECT count(*) FROM slf_where");
+        Assert.That(rows, Is.GreaterThan(0).And.LessThan(content.GetProperty("estimate").GetProperty("events").GetInt64() / 3), "Android is about a sixth of the events");
+        Assert.That(await CountAsync(_silent, "SELECT count(*) FROM slf_where WHERE properties->>'platform' <> 'Android'"), Is.Zero);
+        Assert.That(content.GetProperty("estimate_vs_actual").GetProperty("actual").GetInt64(), Is.EqualTo(rows));
     }
 
     [Test]
