@@ -33,6 +33,12 @@ internal sealed class AuditFilter(TextWriter sink, TimeProvider time)
             outcome = "cancelled";
             throw;
         }
+        catch (InputRequiredException)
+        {
+            // A round of a multi-round call (MRTR): the client answers and calls again.
+            outcome = "input_required";
+            throw;
+        }
         finally
         {
             Write(started, context.Server.SessionId, context.Params?.Name, context.Params?.Arguments, clock.Elapsed, outcome, Size(result), spent);

@@ -42,6 +42,8 @@ internal static class McpComposition
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()
             .WithTools<AccountTools>()
+            .WithTools<SafeLargeFetchTool>()
+            .WithTools<GuidedAnalysisTool>()
             .WithTools<DiagnoseMetricDropTool>()
             .WithTools<FunnelOptimizationTool>()
             .WithTools<ProductHealthDashboardTool>();

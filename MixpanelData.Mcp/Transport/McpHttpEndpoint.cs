@@ -326,13 +326,10 @@ internal sealed class McpHttpEndpoint
         // leaves its stream open but stops calling still has its session expire, and the stream ends with it.
         var sessionClosed = session.Closed;
         session.Release();
-        if (!session.TryClaimGetStream())
-        {
-            await WriteErrorAsync(context, StatusCodes.Status409Conflict, -32000,
-                "Conflict: this session's GET stream was already opened; start a new session to open another.").ConfigureAwait(false);
-            return;
-        }
-
+        // The spec lets a client hold several streams; the server sends each message on one of them. The first GET
+        // carries the session's server-to-client messages; later ones (@ai-sdk/mcp opens a second one when its first
+        // races the initialized notification, and logs any refusal as an error) stay open with keep-alives only.
+        var carriesMessages = session.TryClaimGetStream();
         PrepareEventStream(context);
         context.Response.Headers[SessionIdHeader] = session.Id;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping, sessionClosed);
@@ -343,7 +340,14 @@ internal sealed class McpHttpEndpoint
             {
                 // Send the headers now: the client learns the stream is open before anything is pushed.
                 await context.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-                await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
+                if (carriesMessages)
+                {
+                    await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(Timeout.Infinite, cts.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {

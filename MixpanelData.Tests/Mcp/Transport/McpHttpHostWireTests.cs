@@ -186,7 +186,7 @@ public sealed class McpHttpHostWireTests
     }
 
     [Test]
-    public async Task Get_SecondStreamForSession_Returns409()
+    public async Task Get_SecondStreamForSession_IsAcceptedAndEndsWithTheSession()
     {
         await using var host = await TestMcpServer.StartAsync();
         using var http = new HttpClient();
@@ -195,11 +195,26 @@ public sealed class McpHttpHostWireTests
         using var firstResponse = await http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead);
 
         using var second = GetStream(host, sessionId);
-        using var secondResponse = await http.SendAsync(second);
-
+        using var secondResponse = await http.SendAsync(second, HttpCompletionOption.ResponseHeadersRead);
         Assert.That(firstResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(firstResponse.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
-        Assert.That(secondResponse.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(secondResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the protocol allows several streams per session; refusing one makes @ai-sdk/mcp log an error");
+        Assert.That(secondResponse.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, host.Endpoint);
+        delete.Headers.Add("Mcp-Session-Id", sessionId);
+        using var deleted = await http.SendAsync(delete);
+        var secondBody = await secondResponse.Content.ReadAsStreamAsync();
+        var drained = await Task.Run(async () =>
+        {
+            var buffer = new byte[1024];
+            while (await secondBody.ReadAsync(buffer) > 0)
+            {
+            }
+
+            return true;
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(drained, Is.True, "the extra stream ends when the session does");
     }
 
     [Test]
