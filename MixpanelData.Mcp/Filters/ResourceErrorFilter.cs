@@ -30,7 +30,10 @@ internal static class ResourceErrorFilter
         {
             var uri = context.Params?.Uri ?? "resource";
             var code = ex is ArgumentException or EventNotFoundException or ExpressionException ? McpErrorCode.InvalidParams : McpErrorCode.InternalError;
-            throw new McpProtocolException($"{uri}: {ToolErrorFilter.Describe(ex, "reading the resource")}", ex, code);
+            var message = ex is EventNotFoundException missing
+                ? $"{missing.Message} The project's event names are in schema://events."
+                : ToolErrorFilter.Describe(ex, "reading the resource");
+            throw new McpProtocolException($"{uri}: {message}", ex, code);
         }
     };
 }
