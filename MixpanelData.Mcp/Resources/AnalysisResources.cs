@@ -41,11 +41,11 @@ internal sealed class AnalysisResources(WorkspaceHolder workspaces, ServerSettin
         // One request covers both periods; each day is its own bucket, so the split is exact.
         var result = await Query.SegmentationAsync(new SegmentationQuery(name, previousFrom, to) { Unit = TimeUnit.Day }, cancellationToken).ConfigureAwait(false);
         var values = result.Segments.FirstOrDefault()?.Values ?? [];
-        var days2 = Enumerable.Range(0, 2 * span).Select(i => previousFrom.AddDays(i)).ToList();
-        double At(int i) => i < values.Count ? values[i] : 0;
+        var byDay = result.Series.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        double At(int day) => byDay.GetValueOrDefault(Day(previousFrom.AddDays(day))); // day 0 = previousFrom
         var previousTotal = Enumerable.Range(0, span).Sum(At);
         var total = Enumerable.Range(span, span).Sum(At);
-        var rows = Enumerable.Range(span, span).Select(i => (object?)new { date = Day(days2[i]), count = At(i) }).ToList();
+        var rows = Enumerable.Range(span, span).Select(i => (object?)new { date = Day(previousFrom.AddDays(i)), count = At(i) }).ToList();
 
         var node = new JsonObject
         {

@@ -37,8 +37,8 @@ internal static class SkillResources
         return guides;
     }
 
-    /// <summary>One resource per embedded guide.</summary>
-    public static IEnumerable<McpServerResource> Create() => Load().Select(guide =>
+    /// <summary>One resource per embedded guide; none when the assembly embeds none.</summary>
+    public static IEnumerable<McpServerResource> Create(Assembly? assembly = null) => Load(assembly).Select(guide =>
     {
         var uri = UriPrefix + guide.Path;
         var contents = new TextResourceContents { Uri = uri, MimeType = MimeType, Text = guide.Text };
