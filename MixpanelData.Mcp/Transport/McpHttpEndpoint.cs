@@ -144,6 +144,12 @@ internal sealed class McpHttpEndpoint
         }
 
         var version = header ?? meta;
+        if (McpStandardHeaders.Check(context.Request, message, version) is { } mismatch)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch, mismatch, id: (message as JsonRpcRequest)?.Id).ConfigureAwait(false);
+            return;
+        }
+
         if (version is not null)
         {
             // The server keys its per-request (2026-07-28) behaviour off this context.
@@ -398,7 +404,7 @@ internal sealed class McpHttpEndpoint
     private static Task WriteSessionNotFoundAsync(HttpContext context) =>
         WriteErrorAsync(context, StatusCodes.Status404NotFound, -32001, "Session not found");
 
-    private static async Task WriteErrorAsync(HttpContext context, int status, int code, string message, JsonNode? data = null)
+    private static async Task WriteErrorAsync(HttpContext context, int status, int code, string message, JsonNode? data = null, RequestId? id = null)
     {
         var error = new JsonObject { ["code"] = code, ["message"] = message };
         if (data is not null)
@@ -406,7 +412,9 @@ internal sealed class McpHttpEndpoint
             error["data"] = data;
         }
 
-        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = null, ["error"] = error };
+        // A refused request that has an id gets it back, so the client can match the error to its call.
+        var requestId = id is { } known ? JsonSerializer.SerializeToNode(known, McpJsonUtilities.DefaultOptions) : null;
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = requestId, ["error"] = error };
         context.Response.StatusCode = status;
         context.Response.ContentType = Json;
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
