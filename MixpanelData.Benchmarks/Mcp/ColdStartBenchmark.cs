@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MixpanelData.ToolDocs;
+
+namespace MixpanelData.Benchmarks.Mcp;
+
+/// <summary>
+/// <c>cold-start</c>: wall-clock time from starting the <c>mp_mcp</c> process to reading its <c>initialize</c> response on
+/// stdout (stdio, protocol 2025-06-18, the request written to stdin right after the start), N fresh processes in a row.
+/// The first run also sends <c>tools/list</c> and reports its size on the wire. <c>--help</c> runs are the floor:
+/// the runtime starting and the command line parsing, with no server.
+/// </summary>
+internal static class ColdStartBenchmark
+{
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"cold-start","version":"1"}}}""";
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> arguments)
+    {
+        var runs = int.Parse(arguments.GetValueOrDefault("runs", "20"), CultureInfo.InvariantCulture);
+        var launch = arguments.GetValueOrDefault("launch", "dotnet");
+        var extra = arguments.GetValueOrDefault("args", "--demo").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var dll = arguments.GetValueOrDefault("dll", McpProcess.Dll);
+        Console.WriteLine($"cold start of {(launch == "apphost" ? Path.ChangeExtension(dll, null) : "dotnet " + dll)} {string.Join(' ', extra)}; {runs} runs; {Environment.ProcessorCount} cores");
+
+        var help = new List<double>();
+        for (var i = 0; i < Math.Max(3, runs / 4); i++)
+        {
+            help.Add(await HelpAsync(launch, dll));
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var (ms, listBytes, toolsBytes, tools) = await OnceAsync(launch, dll, extra, measureList: i == 0);
+            times.Add(ms);
+            if (i == 0)
+            {
+                Console.WriteLine($"tools/list: {tools} tools; response line {listBytes:N0} bytes, tools array {toolsBytes:N0} bytes (≈ {toolsBytes / 4:N0} tokens at 4 bytes/token)");
+            }
+        }
+
+        Console.WriteLine($"--help (runtime + CLI floor): {Summary(help)}");
+        Console.WriteLine($"initialize response:         {Summary(times)}");
+        Console.WriteLine("all runs (ms): " + string.Join(' ', times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture))));
+        return 0;
+    }
+
+    internal static string Summary(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"median {Percentile(sorted, 0.5):F1} ms, p90 {Percentile(sorted, 0.9):F1} ms, min {sorted[0]:F1} ms, max {sorted[^1]:F1} ms (n={sorted.Count})");
+    }
+
+    internal static double Percentile(List<double> sorted, double p)
+    {
+        var rank = p * (sorted.Count - 1);
+        var low = (int)Math.Floor(rank);
+        var high = Math.Min(low + 1, sorted.Count - 1);
+        return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
+    }
+
+    private static ProcessStartInfo Start(string launch, string dll, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(launch == "apphost" ? Path.ChangeExtension(dll, null) : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (launch != "apphost")
+        {
+            start.ArgumentList.Add(dll);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in new[] { "MP_USERNAME", "MP_SECRET", "MP_PROJECT_ID", "MP_REGION" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        return start;
+    }
+
+    private static async Task<double> HelpAsync(string launch, string dll)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(Start(launch, dll, ["--help"]))!;
+        process.StandardInput.Close();
+        _ = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<(double Ms, int ListBytes, int ToolsBytes, int Tools)> OnceAsync(string launch, string dll, string[] arguments, bool measureList)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(Start(launch, dll, arguments))!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        await process.StandardInput.WriteLineAsync(Initialize);
+        await process.StandardInput.FlushAsync();
+        var line = await ReadResponseAsync(process.StandardOutput, 1);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        if (!line.Contains("\"result\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("initialize failed: " + line);
+        }
+
+        int listBytes = 0, toolsBytes = 0, tools = 0;
+        if (measureList)
+        {
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            await process.StandardInput.FlushAsync();
+            var list = await ReadResponseAsync(process.StandardOutput, 2);
+            listBytes = Encoding.UTF8.GetByteCount(list);
+            using var document = JsonDocument.Parse(list);
+            var array = document.RootElement.GetProperty("result").GetProperty("tools");
+            toolsBytes = Encoding.UTF8.GetByteCount(array.GetRawText());
+            tools = array.GetArrayLength();
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (ms, listBytes, toolsBytes, tools);
+    }
+
+    private static async Task<string> ReadResponseAsync(StreamReader output, int id)
+    {
+        while (await output.ReadLineAsync() is { } line)
+        {
+            if (line.Contains($"\"id\":{id}", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException($"mp_mcp closed stdout before answering request {id}.");
+    }
+}
