@@ -21,8 +21,10 @@ namespace MixpanelData.Benchmarks.Mcp;
 /// <item>server: from the parsed request entering the server's incoming message filter to its response reaching the
 /// outgoing message filter (dispatch, our filters, the tool, building the result; not JSON bytes in or out);</item>
 /// <item>round trip: the client's <c>CallToolAsync</c> wall clock, i.e. also both sides' JSON and the pipes;</item>
-/// <item>ping: a <c>ping</c> round trip on the same connection, the transport and JSON-RPC floor.</item>
+/// <item>ping: a <c>ping</c> round trip on the same connection, the transport and JSON-RPC floor (handshake revisions
+/// only: <c>2026-07-28</c> has no ping).</item>
 /// </list>
+/// The client speaks <c>2025-06-18</c> unless <c>protocol=latest</c>.
 /// </summary>
 internal static class CallOverheadBenchmark
 {
@@ -30,6 +32,8 @@ internal static class CallOverheadBenchmark
     {
         var calls = int.Parse(arguments.GetValueOrDefault("calls", "2000"), CultureInfo.InvariantCulture);
         var tool = arguments.GetValueOrDefault("tool", "list_events");
+        var protocol = arguments.GetValueOrDefault("protocol", "2025-06-18");
+        var ping = protocol != "latest";
         var toolArguments = new Dictionary<string, object?>();
 
         var clientToServer = new Pipe();
@@ -67,7 +71,9 @@ internal static class CallOverheadBenchmark
         await host.StartAsync();
         try
         {
-            await using var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
+            await using var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
+                new McpClientOptions { ProtocolVersion = ping ? protocol : null });
+            Console.WriteLine($"protocol {client.NegotiatedProtocolVersion}");
 
             // First call opens the demo (its emulator and data) and fills the cache; it is reported, not counted.
             var clock = Stopwatch.StartNew();
@@ -79,7 +85,10 @@ internal static class CallOverheadBenchmark
             for (var i = 0; i < Math.Min(500, calls); i++)
             {
                 await client.CallToolAsync(tool, toolArguments);
-                await client.PingAsync();
+                if (ping)
+                {
+                    await client.PingAsync();
+                }
             }
 
             serverTicks.Clear();
@@ -90,19 +99,24 @@ internal static class CallOverheadBenchmark
                 var t0 = Stopwatch.GetTimestamp();
                 await client.CallToolAsync(tool, toolArguments);
                 var t1 = Stopwatch.GetTimestamp();
-                await client.PingAsync();
-                var t2 = Stopwatch.GetTimestamp();
                 roundTrips.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
-                pings.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+                if (ping)
+                {
+                    await client.PingAsync();
+                    pings.Add(Stopwatch.GetElapsedTime(t1).TotalMilliseconds);
+                }
             }
 
             var server = serverTicks.Select(t => t * 1000.0 / Stopwatch.Frequency).ToList();
-            Console.WriteLine($"{tool} cached, {calls} calls, {Environment.ProcessorCount} cores:");
-            Console.WriteLine($"  server (incoming → outgoing filter): {ColdStartBenchmark.Summary(server)}");
-            Console.WriteLine($"  client round trip:                   {ColdStartBenchmark.Summary(roundTrips)}");
-            Console.WriteLine($"  ping round trip (transport floor):   {ColdStartBenchmark.Summary(pings)}");
-            var median = ColdStartBenchmark.Percentile(roundTrips.Order().ToList(), 0.5) - ColdStartBenchmark.Percentile(pings.Order().ToList(), 0.5);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round trip − ping (medians):         {median:F3} ms"));
+            Console.WriteLine($"{tool} (warm; discovery tools answer from the cache filter), {calls} calls, {Environment.ProcessorCount} cores:");
+            Console.WriteLine($"  server (incoming → outgoing filter): {ColdStartBenchmark.Summary(server, 3)}");
+            Console.WriteLine($"  client round trip:                   {ColdStartBenchmark.Summary(roundTrips, 3)}");
+            if (ping)
+            {
+                Console.WriteLine($"  ping round trip (transport floor):   {ColdStartBenchmark.Summary(pings, 3)}");
+                var median = ColdStartBenchmark.Percentile(roundTrips.Order().ToList(), 0.5) - ColdStartBenchmark.Percentile(pings.Order().ToList(), 0.5);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round trip − ping (medians):         {median:F3} ms"));
+            }
         }
         finally
         {

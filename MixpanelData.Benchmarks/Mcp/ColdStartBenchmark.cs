@@ -11,6 +11,8 @@ namespace MixpanelData.Benchmarks.Mcp;
 /// stdout (stdio, protocol 2025-06-18, the request written to stdin right after the start), N fresh processes in a row.
 /// The first run also sends <c>tools/list</c> and reports its size on the wire. <c>--help</c> runs are the floor:
 /// the runtime starting and the command line parsing, with no server.
+/// <c>launch=</c> <c>dotnet</c> (<c>dotnet mp_mcp.dll</c>, default), <c>apphost</c> (the <c>mp_mcp</c> executable next to the
+/// dll) or <c>dnx</c> (<c>dnx MixpanelData.Mcp@version --yes</c>, with <c>package=</c> and <c>source=</c> naming a feed).
 /// </summary>
 internal static class ColdStartBenchmark
 {
@@ -22,10 +24,17 @@ internal static class ColdStartBenchmark
         var launch = arguments.GetValueOrDefault("launch", "dotnet");
         var extra = arguments.GetValueOrDefault("args", "--demo").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var dll = arguments.GetValueOrDefault("dll", McpProcess.Dll);
-        Console.WriteLine($"cold start of {(launch == "apphost" ? Path.ChangeExtension(dll, null) : "dotnet " + dll)} {string.Join(' ', extra)}; {runs} runs; {Environment.ProcessorCount} cores");
+        if (launch == "dnx")
+        {
+            // dnx MixpanelData.Mcp@0.1.0 --source ./feed --yes -- --demo
+            dll = arguments.GetValueOrDefault("package", "MixpanelData.Mcp@0.1.0");
+            extra = [.. arguments.TryGetValue("source", out var source) ? new[] { "--source", source } : [], "--yes", "--", .. extra];
+        }
+
+        Console.WriteLine($"cold start of {launch switch { "apphost" => Path.ChangeExtension(dll, null), "dnx" => "dnx " + dll, _ => "dotnet " + dll }} {string.Join(' ', extra)}; {runs} runs; {Environment.ProcessorCount} cores");
 
         var help = new List<double>();
-        for (var i = 0; i < Math.Max(3, runs / 4); i++)
+        for (var i = 0; i < (launch == "dnx" ? 0 : Math.Max(3, runs / 4)); i++)
         {
             help.Add(await HelpAsync(launch, dll));
         }
@@ -41,16 +50,21 @@ internal static class ColdStartBenchmark
             }
         }
 
-        Console.WriteLine($"--help (runtime + CLI floor): {Summary(help)}");
+        if (help.Count > 0)
+        {
+            Console.WriteLine($"--help (runtime + CLI floor): {Summary(help)}");
+        }
+
         Console.WriteLine($"initialize response:         {Summary(times)}");
         Console.WriteLine("all runs (ms): " + string.Join(' ', times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture))));
         return 0;
     }
 
-    internal static string Summary(List<double> values)
+    internal static string Summary(List<double> values, int decimals = 1)
     {
         var sorted = values.Order().ToList();
-        return string.Create(CultureInfo.InvariantCulture, $"median {Percentile(sorted, 0.5):F1} ms, p90 {Percentile(sorted, 0.9):F1} ms, min {sorted[0]:F1} ms, max {sorted[^1]:F1} ms (n={sorted.Count})");
+        var f = "F" + decimals.ToString(CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"median {Percentile(sorted, 0.5).ToString(f, CultureInfo.InvariantCulture)} ms, p90 {Percentile(sorted, 0.9).ToString(f, CultureInfo.InvariantCulture)} ms, min {sorted[0].ToString(f, CultureInfo.InvariantCulture)} ms, max {sorted[^1].ToString(f, CultureInfo.InvariantCulture)} ms (n={sorted.Count})");
     }
 
     internal static double Percentile(List<double> sorted, double p)
@@ -63,7 +77,7 @@ internal static class ColdStartBenchmark
 
     private static ProcessStartInfo Start(string launch, string dll, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(launch == "apphost" ? Path.ChangeExtension(dll, null) : "dotnet")
+        var start = new ProcessStartInfo(launch switch { "apphost" => Path.ChangeExtension(dll, null), "dnx" => "dnx", _ => "dotnet" })
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -73,6 +87,14 @@ internal static class ColdStartBenchmark
         if (launch != "apphost")
         {
             start.ArgumentList.Add(dll);
+        }
+
+        if (launch == "dnx")
+        {
+            // The dnx shim lives next to dotnet; a GUI client would name its absolute path.
+            // (the runtime directory is <dotnet root>/shared/Microsoft.NETCore.App/<version>/).
+            var root = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()).Parent!.Parent!.Parent!.FullName;
+            start.FileName = Path.Combine(root, OperatingSystem.IsWindows() ? "dnx.cmd" : "dnx");
         }
 
         foreach (var argument in arguments)
