@@ -12,8 +12,31 @@ using MixpanelData.Storage.Native;
 //              limit for the same bytes on this machine;
 //   rawauto  — DuckDB alone: CREATE TABLE … AS SELECT * FROM read_ndjson(file) with schema auto-detection.
 // Usage: dotnet run -c Release --project MixpanelData.Benchmarks -- [events=1000000] [runs=1]
+//
+// Other commands (docs/performance.md, docs/tools.md):
+//   tool-docs      — run every example of docs/tool-examples.json against mp_mcp --demo and write docs/tools.md
+//   cold-start     — mp_mcp process start → initialize response over stdio, N runs; tools/list size  [runs=20 launch=dotnet|apphost]
+//   call-overhead  — server-side cost of a cached discovery tool call, in-process over pipes    [calls=2000 tool=list_events]
 
 var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
+{
+    case null:
+        break;
+    case "tool-docs":
+        Environment.ExitCode = await MixpanelData.ToolDocs.ToolDocsCommand.RunAsync(arguments);
+        return;
+    case "cold-start":
+        Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.ColdStartBenchmark.RunAsync(arguments);
+        return;
+    case "call-overhead":
+        Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.CallOverheadBenchmark.RunAsync(arguments);
+        return;
+    case var unknown:
+        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, or name=value options for the ingestion benchmark.");
+        Environment.ExitCode = 2;
+        return;
+}
 if (arguments.TryGetValue("phase", out var phase))
 {
     await RunPhase(phase, arguments["file"]);
@@ -50,7 +73,7 @@ static (double Seconds, long Rss) Child(string phase, string file)
     var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
     if (Path.GetFileNameWithoutExtension(self) == "dotnet")
     {
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add(typeof(EventLineScan).Assembly.Location);
     }
     start.ArgumentList.Add("phase=" + phase);
     start.ArgumentList.Add("file=" + file);
