@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Mcp.Cli;
 using MixpanelData.Mcp.Filters;
 using MixpanelData.Mcp.Tools;
+using MixpanelData.Mcp.Tools.Smart;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -40,7 +41,8 @@ internal static class McpComposition
             .WithTools<LocalTools>()
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()
-            .WithTools<AccountTools>();
+            .WithTools<AccountTools>()
+            .WithTools<AskMixpanelTool>();
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());
