@@ -42,7 +42,8 @@ internal static class McpComposition
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()
             .WithTools<AccountTools>()
-            .WithTools<AskMixpanelTool>();
+            .WithTools<AskMixpanelTool>()
+            .WithTools<CohortComparisonTool>();
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());
