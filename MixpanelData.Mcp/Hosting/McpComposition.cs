@@ -43,7 +43,8 @@ internal static class McpComposition
             .WithTools<FetchTools>()
             .WithTools<AccountTools>()
             .WithTools<AskMixpanelTool>()
-            .WithTools<CohortComparisonTool>();
+            .WithTools<CohortComparisonTool>()
+            .WithTools<GqmInvestigationTool>();
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());

@@ -35,6 +35,19 @@ internal static class PlanParser
     public static bool TryParse(string? text, out IReadOnlyList<PlanStep> steps, out string error)
     {
         steps = [];
+        if (!TryFindObject(text, "steps", out var root, out error))
+        {
+            return false;
+        }
+
+        steps = ReadSteps(root.GetProperty("steps"));
+        return true;
+    }
+
+    /// <summary>The first JSON object in <paramref name="text"/> (bare, in a code fence or in prose) whose <paramref name="arrayProperty"/> is an array.</summary>
+    public static bool TryFindObject(string? text, string arrayProperty, out JsonElement root, out string error)
+    {
+        root = default;
         if (string.IsNullOrWhiteSpace(text))
         {
             error = "the model returned no text";
@@ -44,7 +57,6 @@ internal static class PlanParser
         for (var start = text.IndexOf('{', StringComparison.Ordinal); start >= 0; start = text.IndexOf('{', start + 1))
         {
             var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text[start..]), new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            JsonElement root;
             try
             {
                 if (!JsonDocument.TryParseValue(ref reader, out var document))
@@ -62,27 +74,30 @@ internal static class PlanParser
                 continue;
             }
 
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("steps", out var list) || list.ValueKind != JsonValueKind.Array)
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(arrayProperty, out var list) && list.ValueKind == JsonValueKind.Array)
             {
-                continue;
+                error = string.Empty;
+                return true;
             }
-
-            var parsed = new List<PlanStep>();
-            foreach (var item in list.EnumerateArray().Take(MaxProposedSteps))
-            {
-                var op = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("op", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() ?? string.Empty : string.Empty;
-                var args = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.Object
-                    ? a.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
-                    : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                parsed.Add(new PlanStep(op, args));
-            }
-
-            steps = parsed;
-            error = string.Empty;
-            return true;
         }
 
-        error = "no JSON object with a \"steps\" array was found in the model's answer";
+        error = $"no JSON object with a \"{arrayProperty}\" array was found in the model's answer";
         return false;
+    }
+
+    /// <summary>The steps of a <c>steps</c> array; items without a string <c>op</c> keep an empty op (and are rejected by validation).</summary>
+    public static IReadOnlyList<PlanStep> ReadSteps(JsonElement list)
+    {
+        var parsed = new List<PlanStep>();
+        foreach (var item in list.EnumerateArray().Take(MaxProposedSteps))
+        {
+            var op = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("op", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() ?? string.Empty : string.Empty;
+            var args = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.Object
+                ? a.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
+                : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            parsed.Add(new PlanStep(op, args));
+        }
+
+        return parsed;
     }
 }

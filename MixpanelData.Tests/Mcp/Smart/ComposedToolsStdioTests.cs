@@ -40,6 +40,71 @@ public sealed class ComposedToolsStdioTests(string protocol)
         await AssertSpendMatchesAuditAsync(mcp, "cohort_comparison", result);
     }
 
+    [Test]
+    public async Task Gqm_ImproveRetentionOfNewUsers_AnswersItsQuestionsWithRealNumbers()
+    {
+        await using var mcp = await SmartToolClient.StartAsync(protocol);
+        var last = SmartToolClient.LastDay;
+
+        var investigated = await mcp.CallAsync("gqm_investigation", new() { ["goal"] = "improve retention of new users" });
+        var direct = await mcp.CallAsync("retention", new()
+        {
+            ["born_event"] = "Sign Up",
+            ["from_date"] = last.AddDays(-59).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["to_date"] = last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["interval_count"] = 30,
+        });
+
+        Assert.That(investigated.IsError, Is.Not.True, SmartToolClient.Text(investigated));
+        var result = investigated.StructuredContent!.Value;
+        Assert.That(result.GetProperty("category").GetString(), Is.EqualTo("retention"));
+        var roles = result.GetProperty("roles");
+        Assert.That(roles.GetProperty("signup").GetString(), Is.EqualTo("Sign Up"), "metrics are mapped to the project's discovered names");
+        Assert.That(roles.GetProperty("channel").GetString(), Is.EqualTo("utm_source"));
+        Assert.That(roles.GetProperty("platform").GetString(), Is.EqualTo("platform"));
+        var questions = result.GetProperty("questions").EnumerateArray().ToDictionary(q => q.GetProperty("id").GetString()!);
+        Assert.That(questions, Has.Count.InRange(3, 5));
+        Assert.That(questions.Values.Select(q => q.GetProperty("status").GetString()), Is.All.EqualTo("answered"));
+
+        var weighted = direct.StructuredContent!.Value.GetProperty("weighted_rates");
+        var overall = questions["retention"].GetProperty("numbers");
+        Assert.That(overall.GetProperty("d7").GetProperty("rate").GetDouble(), Is.EqualTo(weighted[7].GetDouble()).Within(1e-4), "Q1's D7 is the retention tool's D7");
+        Assert.That(overall.GetProperty("d30").GetProperty("rate").GetDouble(), Is.EqualTo(weighted[30].GetDouble()).Within(1e-4));
+
+        var byChannel = questions["retention_by_channel"].GetProperty("numbers").GetProperty("segments").EnumerateArray().ToList();
+        Assert.That(byChannel[0].GetProperty("segment").GetString(), Is.EqualTo("referral"), "the best channel at D7 is referral (story c)");
+        Assert.That(byChannel[^1].GetProperty("segment").GetString(), Is.EqualTo("paid_social"));
+        Assert.That(questions["retention_by_channel"].GetProperty("numbers").GetProperty("best_vs_worst_d7").GetProperty("significant").GetBoolean(), Is.True);
+        Assert.That(questions["habit"].GetProperty("numbers").GetProperty("mean_active_days").GetDouble(), Is.InRange(1.0, 7.0));
+        await AssertSpendMatchesAuditAsync(mcp, "gqm_investigation", result);
+    }
+
+    [Test]
+    public async Task Gqm_WithSampling_ExtraQuestionsAreValidatedLikeAPlan()
+    {
+        await using var mcp = await SmartToolClient.StartAsync(protocol, (_, _) => """
+            {"questions": [
+              {"question": "Do Android users sign up less?", "steps": [{"op": "segmentation", "args": {"event": "Sign Up", "on": "properties[\"platform\"]"}}]},
+              {"question": "Can we reset the data?", "steps": [{"op": "drop_all_tables", "args": {}}, {"op": "segmentation", "args": {"event": "Sign Upp"}}]}
+            ]}
+            """);
+
+        var investigated = await mcp.CallAsync("gqm_investigation", new() { ["goal"] = "grow sign-ups", ["budget"] = 12 });
+
+        Assert.That(investigated.IsError, Is.Not.True, SmartToolClient.Text(investigated));
+        var result = investigated.StructuredContent!.Value;
+        Assert.That(result.GetProperty("category").GetString(), Is.EqualTo("growth"));
+        var extra = result.GetProperty("extra_questions").EnumerateArray().ToList();
+        Assert.That(extra, Has.Count.EqualTo(2));
+        Assert.That(extra[0].GetProperty("status").GetString(), Is.EqualTo("answered"));
+        Assert.That(extra[0].GetProperty("answer").GetString(), Does.Contain("Android"));
+        Assert.That(extra[1].GetProperty("status").GetString(), Is.EqualTo("unanswerable"));
+        var reasons = extra[1].GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("reason").GetString()).ToList();
+        Assert.That(reasons[0], Does.Contain("not an allowed read-only operation"));
+        Assert.That(reasons[1], Does.Contain("closest: Sign Up"));
+        await AssertSpendMatchesAuditAsync(mcp, "gqm_investigation", result);
+    }
+
     internal static async Task AssertSpendMatchesAuditAsync(SmartToolClient mcp, string tool, JsonElement result)
     {
         var budget = result.GetProperty("budget");
