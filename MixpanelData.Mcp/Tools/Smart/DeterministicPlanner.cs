@@ -137,10 +137,8 @@ internal static class DeterministicPlanner
 
                 return true;
             });
-            if (byEvents is not null)
-            {
-                return byEvents;
-            }
+            // Two named events are the funnel's steps: a funnel that does not have them is not the one asked about.
+            return byEvents;
         }
 
         return MatchFunnelByWords(question.Text, funnels);
