@@ -82,7 +82,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
             }
             else
             {
-                problems.Add(Problem("retention", ra.Error ?? rb.Error!));
+                Fail(problems, "retention", ra.Error ?? rb.Error!);
             }
         }
 
@@ -95,7 +95,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
             activity = fa.Ok && fb.Ok ? CohortComparison.Activity(fa.Value!, a.Members, fb.Value!, b.Members, to) : null;
             if (!fa.Ok || !fb.Ok)
             {
-                problems.Add(Problem("activity", fa.Error ?? fb.Error!));
+                Fail(problems, "activity", fa.Error ?? fb.Error!);
             }
             else if (activity is null)
             {
@@ -160,7 +160,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
         var counted = await queries.RunAsync("event volumes of the project (to pick the top events)", 1, ct => workspace.Query.EventCountsAsync(new EventCountsQuery([.. names.Take(50)], from, to) { Unit = TimeUnit.Month }, ct), cancellationToken).ConfigureAwait(false);
         if (!counted.Ok)
         {
-            problems.Add(Problem("events per member", counted.Error!));
+            Fail(problems, "events per member", counted.Error!);
             return;
         }
 
@@ -176,7 +176,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
             }
             else
             {
-                problems.Add(Problem($"{name} per member", ta.Error ?? tb.Error!));
+                Fail(problems, $"{name} per member", ta.Error ?? tb.Error!);
             }
         }
     }
@@ -257,6 +257,15 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
     private static JsonObject Rate(BucketRate rate) => new() { ["rate"] = rate.Rate is { } r ? Math.Round(r, 4) : null, ["returned"] = rate.Returned, ["users"] = rate.Users };
 
     private static JsonObject Problem(string what, string reason) => new() { ["what"] = what, ["reason"] = reason };
+
+    /// <summary>Reports a failed sub-query; skipped ones are reported once, together, as skipped for the budget.</summary>
+    private static void Fail(List<JsonObject> problems, string what, string error)
+    {
+        if (!error.StartsWith("skipped", StringComparison.Ordinal))
+        {
+            problems.Add(Problem(what, error));
+        }
+    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

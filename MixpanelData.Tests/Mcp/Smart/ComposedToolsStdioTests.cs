@@ -41,6 +41,28 @@ public sealed class ComposedToolsStdioTests(string protocol)
     }
 
     [Test]
+    public async Task CohortComparison_WhereExpressionsAndASmallBudget_SkipsWhatDoesNotFitAndSaysSo()
+    {
+        await using var mcp = await SmartToolClient.StartAsync(protocol);
+
+        var compared = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = "user[\"platform\"] == \"Android\"", ["cohort_b"] = "user[\"platform\"] == \"web\"", ["budget"] = 7 });
+
+        Assert.That(compared.IsError, Is.Not.True, SmartToolClient.Text(compared));
+        var result = compared.StructuredContent!.Value;
+        var cohorts = result.GetProperty("cohorts").EnumerateArray().ToList();
+        Assert.That(cohorts[0].GetProperty("filter").GetString(), Is.EqualTo("user[\"platform\"] == \"Android\""));
+        Assert.That(cohorts[0].GetProperty("members").GetInt64(), Is.InRange(4_000, 7_000), "the expression's members are counted through engage");
+        Assert.That(result.GetProperty("retention").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(result.GetProperty("budget").GetProperty("spent").GetInt32(), Is.LessThanOrEqualTo(7));
+        Assert.That(result.GetProperty("unanswered").EnumerateArray().Select(u => u.GetProperty("reason").GetString()), Has.Some.Contains("budget"), "what did not fit is reported, not zeroed");
+        await AssertSpendMatchesAuditAsync(mcp, "cohort_comparison", result);
+
+        var eventFilter = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = "properties[\"platform\"] == \"Android\"", ["cohort_b"] = "9104" });
+        Assert.That(eventFilter.IsError, Is.True);
+        Assert.That(SmartToolClient.Text(eventFilter), Does.Contain("user properties only"));
+    }
+
+    [Test]
     public async Task Gqm_ImproveRetentionOfNewUsers_AnswersItsQuestionsWithRealNumbers()
     {
         await using var mcp = await SmartToolClient.StartAsync(protocol);
