@@ -13,7 +13,7 @@ using ModelContextProtocol.Protocol;
 namespace MixpanelData.Tests.Mcp.Smart;
 
 /// <summary>ask_mixpanel over Streamable HTTP (mp_mcp --demo --transport http as a real process) with a 2025-06-18 client that lends its model.</summary>
-public sealed class SmartToolsHttpTests
+public sealed class AskMixpanelHttpTests
 {
     private static int FreePort()
     {
