@@ -1,4 +1,5 @@
 using System.Text;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -28,5 +29,14 @@ internal static class ResponseBudgetFilter
                 Text = $"The answer of {context.Params?.Name} is {size:N0} bytes, over the response budget of {budgetBytes:N0}; it was not sent (truncated: true). Narrow the request: a shorter date range, a limit, fewer columns, or a where filter.",
             }],
         };
+    };
+
+    public static McpRequestFilter<ReadResourceRequestParams, ReadResourceResult> CreateForResources(int budgetBytes) => next => async (context, cancellationToken) =>
+    {
+        var result = await next(context, cancellationToken).ConfigureAwait(false);
+        var size = result.Contents.OfType<TextResourceContents>().Sum(t => (long)Encoding.UTF8.GetByteCount(t.Text));
+        return size <= 2L * budgetBytes
+            ? result
+            : throw new McpProtocolException($"The resource {context.Params?.Uri} is {size:N0} bytes, over the response budget of {budgetBytes:N0}; it was not sent (truncated: true). Use the matching tool with a limit or a shorter range.", McpErrorCode.InternalError);
     };
 }

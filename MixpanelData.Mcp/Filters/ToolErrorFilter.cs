@@ -23,7 +23,7 @@ internal static class ToolErrorFilter
         {
             throw;
         }
-        catch (McpException)
+        catch (Exception ex) when (ex is McpException or InputRequiredException)
         {
             throw;
         }

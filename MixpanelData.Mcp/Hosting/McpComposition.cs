@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Mcp.Cli;
 using MixpanelData.Mcp.Filters;
+using MixpanelData.Mcp.Prompts;
+using MixpanelData.Mcp.Resources;
 using MixpanelData.Mcp.Tools;
 using MixpanelData.Mcp.Tools.Smart;
 using ModelContextProtocol.Protocol;
@@ -9,9 +11,10 @@ using ModelContextProtocol.Server;
 namespace MixpanelData.Mcp.Hosting;
 
 /// <summary>
-/// Puts the server together: the tool classes of the chosen toolsets, the filters in their order
-/// (audit → rate-limit notices → cache → response budget → error translation, outermost first), and the read-only policy.
-/// Hidden tools are removed from the collection, so they are not callable either.
+/// Puts the server together: the tool classes of the chosen toolsets, the resources, prompts and skill guides, the
+/// filters in their order (audit → rate-limit notices → cache → response budget → error translation, outermost first;
+/// resource reads: audit → cache → response budget → error translation), and the read-only policy.
+/// Hidden tools and resources are removed from their collections, so they are not callable or readable either.
 /// </summary>
 internal static class McpComposition
 {
@@ -42,9 +45,18 @@ internal static class McpComposition
             .WithTools<LocalAnalyticsTools>()
             .WithTools<FetchTools>()
             .WithTools<AccountTools>()
+            .WithTools<SafeLargeFetchTool>()
+            .WithTools<GuidedAnalysisTool>()
+            .WithTools<DiagnoseMetricDropTool>()
+            .WithTools<FunnelOptimizationTool>()
+            .WithTools<ProductHealthDashboardTool>()
             .WithTools<AskMixpanelTool>()
             .WithTools<CohortComparisonTool>()
             .WithTools<GqmInvestigationTool>();
+        builder.WithResources<WorkspaceResources>()
+            .WithResources<AnalysisResources>()
+            .WithResources(SkillResources.Create())
+            .WithPrompts<AnalysisPrompts>();
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());
@@ -52,27 +64,46 @@ internal static class McpComposition
             filters.AddCallToolFilter(cache.Create());
             filters.AddCallToolFilter(ResponseBudgetFilter.Create(settings.ResponseBudgetBytes));
             filters.AddCallToolFilter(ToolErrorFilter.Create());
+            filters.AddReadResourceFilter(audit.CreateForResources());
+            filters.AddReadResourceFilter(cache.CreateForResources());
+            filters.AddReadResourceFilter(ResponseBudgetFilter.CreateForResources(settings.ResponseBudgetBytes));
+            filters.AddReadResourceFilter(ResourceErrorFilter.Create());
         });
         services.PostConfigure<McpServerOptions>(options => ApplyPolicy(options, settings));
         return builder;
     }
 
-    /// <summary>Removes tools outside the chosen toolsets, and destructive tools in read-only mode.</summary>
+    /// <summary>
+    /// Removes tools outside the chosen toolsets, and destructive tools in read-only mode. Resources follow the toolset of
+    /// their class: the workspace, schema and skill resources have none and are always there (they only read); the
+    /// analysis resources belong to <c>live</c> because each read spends Query API budget. Every resource is read-only, so
+    /// read-only mode hides none. Prompts are always offered.
+    /// </summary>
     internal static void ApplyPolicy(McpServerOptions options, ServerSettings settings)
     {
-        if (options.ToolCollection is not { } tools)
+        if (options.ToolCollection is { } tools)
         {
-            return;
+            foreach (var tool in tools.ToList())
+            {
+                var toolset = tool.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
+                var outside = toolset is not null && !settings.Toolsets.Contains(toolset);
+                var destructive = tool.ProtocolTool.Annotations?.DestructiveHint == true && !ReadOnlyCapable.Contains(tool.ProtocolTool.Name);
+                if (outside || (settings.ReadOnly && destructive))
+                {
+                    tools.Remove(tool);
+                }
+            }
         }
 
-        foreach (var tool in tools.ToList())
+        if (options.ResourceCollection is { } resources)
         {
-            var toolset = tool.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
-            var outside = toolset is not null && !settings.Toolsets.Contains(toolset);
-            var destructive = tool.ProtocolTool.Annotations?.DestructiveHint == true && !ReadOnlyCapable.Contains(tool.ProtocolTool.Name);
-            if (outside || (settings.ReadOnly && destructive))
+            foreach (var resource in resources.ToList())
             {
-                tools.Remove(tool);
+                var toolset = resource.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
+                if (toolset is not null && !settings.Toolsets.Contains(toolset))
+                {
+                    resources.Remove(resource);
+                }
             }
         }
     }

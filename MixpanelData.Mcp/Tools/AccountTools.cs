@@ -51,18 +51,7 @@ internal sealed class WorkspaceTools(WorkspaceHolder workspaces)
     [Description("The account, project, region and mode (demo or real) in use, and the local tables with their contents. Start here.")]
     public async Task<CallToolResult> WorkspaceInfo(CancellationToken cancellationToken = default)
     {
-        var workspace = workspaces.Current;
-        var tables = await workspace.Local.ListTablesAsync(cancellationToken).ConfigureAwait(false);
-        var info = new
-        {
-            account = workspace.Account.Name,
-            project_id = workspace.ProjectId,
-            region = workspace.Account.Credentials.Region?.ToConfigString() ?? "auto",
-            demo = workspace.IsDemo,
-            mode = workspace.IsDemo ? "demo: a synthetic SaaS project served by the built-in emulator, not real Mixpanel data" : "live Mixpanel project",
-            local_database = workspace.Local.DatabasePath,
-            tables,
-        };
-        return ToolJson.Result(info, $"{(workspace.IsDemo ? "DEMO project" : "Project")} {workspace.ProjectId} via account {workspace.Account.Name}; {tables.Count} local table(s).");
+        var facts = await WorkspaceFacts.DescribeAsync(workspaces.Current, cancellationToken).ConfigureAwait(false);
+        return ToolJson.Result(facts.Value, facts.Summary);
     }
 }

@@ -33,14 +33,8 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         var to = Guard.Date(to_date, Today, "to_date");
         var from = Guard.Date(from_date, to.AddDays(-6), "from_date");
         var request = new FetchEventsRequest(from, to) { Events = events, Where = where, Limit = limit, Table = table, Append = append, Resume = resume };
-        var reporter = new Progress<FetchProgress>(p => progress.Report(new ProgressNotificationValue
-        {
-            Progress = p.DaysDone,
-            Total = p.DaysTotal,
-            Message = $"{p.DaysDone}/{p.DaysTotal} days, {p.Events:N0} events, {p.EventsPerSecond:N0}/s{(p.EstimatedRemaining is { } eta ? $", about {Math.Ceiling(eta.TotalSeconds):0} s left" : string.Empty)}",
-        }));
-        var result = await workspaces.Current.Fetch.EventsAsync(request, reporter, cancellationToken).ConfigureAwait(false);
-        return ToolJson.Result(result, $"Fetched {result.RowsInserted:N0} events ({from:yyyy-MM-dd}..{to:yyyy-MM-dd}) into {result.Table}; it now holds {result.TableRowCount:N0} rows. {(result.MalformedLines > 0 ? $"{result.MalformedLines} malformed line(s) skipped. " : string.Empty)}Query it with sql or local_segmentation/local_funnel/local_retention.");
+        var result = await EventFetch.RunAsync(workspaces.Current, request, progress, cancellationToken).ConfigureAwait(false);
+        return ToolJson.Result(result, EventFetch.Describe(result));
     }
 
     [McpServerTool(Name = "fetch_profiles", Destructive = true, Idempotent = true, OpenWorld = true)]

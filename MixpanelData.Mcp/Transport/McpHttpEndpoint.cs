@@ -144,6 +144,12 @@ internal sealed class McpHttpEndpoint
         }
 
         var version = header ?? meta;
+        if (McpStandardHeaders.Check(context.Request, message, version) is { } mismatch)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch, mismatch, id: (message as JsonRpcRequest)?.Id).ConfigureAwait(false);
+            return;
+        }
+
         if (version is not null)
         {
             // The server keys its per-request (2026-07-28) behaviour off this context.
@@ -326,13 +332,10 @@ internal sealed class McpHttpEndpoint
         // leaves its stream open but stops calling still has its session expire, and the stream ends with it.
         var sessionClosed = session.Closed;
         session.Release();
-        if (!session.TryClaimGetStream())
-        {
-            await WriteErrorAsync(context, StatusCodes.Status409Conflict, -32000,
-                "Conflict: this session's GET stream was already opened; start a new session to open another.").ConfigureAwait(false);
-            return;
-        }
-
+        // The spec lets a client hold several streams; the server sends each message on one of them. The first GET
+        // carries the session's server-to-client messages; later ones (@ai-sdk/mcp opens a second one when its first
+        // races the initialized notification, and logs any refusal as an error) stay open with keep-alives only.
+        var carriesMessages = session.TryClaimGetStream();
         PrepareEventStream(context);
         context.Response.Headers[SessionIdHeader] = session.Id;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping, sessionClosed);
@@ -343,7 +346,14 @@ internal sealed class McpHttpEndpoint
             {
                 // Send the headers now: the client learns the stream is open before anything is pushed.
                 await context.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-                await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
+                if (carriesMessages)
+                {
+                    await session.Transport.HandleGetRequestAsync(keepAlive, cts.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(Timeout.Infinite, cts.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {
@@ -394,7 +404,7 @@ internal sealed class McpHttpEndpoint
     private static Task WriteSessionNotFoundAsync(HttpContext context) =>
         WriteErrorAsync(context, StatusCodes.Status404NotFound, -32001, "Session not found");
 
-    private static async Task WriteErrorAsync(HttpContext context, int status, int code, string message, JsonNode? data = null)
+    private static async Task WriteErrorAsync(HttpContext context, int status, int code, string message, JsonNode? data = null, RequestId? id = null)
     {
         var error = new JsonObject { ["code"] = code, ["message"] = message };
         if (data is not null)
@@ -402,7 +412,9 @@ internal sealed class McpHttpEndpoint
             error["data"] = data;
         }
 
-        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = null, ["error"] = error };
+        // A refused request that has an id gets it back, so the client can match the error to its call.
+        var requestId = id is { } known ? JsonSerializer.SerializeToNode(known, McpJsonUtilities.DefaultOptions) : null;
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = requestId, ["error"] = error };
         context.Response.StatusCode = status;
         context.Response.ContentType = Json;
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);

@@ -42,4 +42,30 @@ public static class ProcessRunner
         await process.WaitForExitAsync(timeout.Token);
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Runs any program to completion (killing it after <paramref name="timeout"/>) and returns its output.</summary>
+    public static async Task<Outcome> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? string.Empty };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s. Output so far: {await stderr}");
+        }
+
+        return new Outcome(process.ExitCode, await stdout, await stderr);
+    }
 }

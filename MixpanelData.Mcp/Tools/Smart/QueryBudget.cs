@@ -13,6 +13,9 @@ internal sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, 
 internal readonly record struct Outcome<T>(T? Value, string? Error)
 {
     public bool Ok => Error is null;
+
+    /// <summary>The exception behind <see cref="Error"/>, so a tool can rethrow failures that end the whole call (e.g. an unknown event).</summary>
+    public Exception? Failure { get; init; }
 }
 
 /// <summary>
@@ -20,12 +23,14 @@ internal readonly record struct Outcome<T>(T? Value, string? Error)
 /// would take the total over the limit is skipped (and reported as skipped), and what each one really sent is
 /// measured through <see cref="ApiCallMeter"/>, so the report's figures are the calls Mixpanel actually received.
 /// </summary>
-internal sealed class QueryBudget(int limit)
+/// <param name="limit">The most Query API calls the whole tool call may send.</param>
+/// <param name="alreadySpent">Calls already sent by earlier rounds of the same tool call (input-required retries).</param>
+internal sealed class QueryBudget(int limit, int alreadySpent = 0)
 {
     private readonly Lock _gate = new();
     private readonly List<SubQuery> _log = [];
-    private int _reserved;
-    private int _spent;
+    private int _reserved = alreadySpent;
+    private int _spent = alreadySpent;
 
     public int Limit { get; } = limit;
 
@@ -66,7 +71,7 @@ internal sealed class QueryBudget(int limit)
         catch (Exception ex) when (ex is MixpanelException or ArgumentException or InvalidOperationException or TimeoutException)
         {
             Settle(purpose, cost, meter.Query, "failed", ex.Message);
-            return new Outcome<T>(default, ex.Message);
+            return new Outcome<T>(default, ex.Message) { Failure = ex };
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MixpanelData.Mcp.Transport;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace MixpanelData.Tests.Mcp.Transport;
@@ -186,7 +187,7 @@ public sealed class McpHttpHostWireTests
     }
 
     [Test]
-    public async Task Get_SecondStreamForSession_Returns409()
+    public async Task Get_SecondStreamForSession_IsAcceptedAndEndsWithTheSession()
     {
         await using var host = await TestMcpServer.StartAsync();
         using var http = new HttpClient();
@@ -195,11 +196,26 @@ public sealed class McpHttpHostWireTests
         using var firstResponse = await http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead);
 
         using var second = GetStream(host, sessionId);
-        using var secondResponse = await http.SendAsync(second);
-
+        using var secondResponse = await http.SendAsync(second, HttpCompletionOption.ResponseHeadersRead);
         Assert.That(firstResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(firstResponse.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
-        Assert.That(secondResponse.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(secondResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the protocol allows several streams per session; refusing one makes @ai-sdk/mcp log an error");
+        Assert.That(secondResponse.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, host.Endpoint);
+        delete.Headers.Add("Mcp-Session-Id", sessionId);
+        using var deleted = await http.SendAsync(delete);
+        var secondBody = await secondResponse.Content.ReadAsStreamAsync();
+        var drained = await Task.Run(async () =>
+        {
+            var buffer = new byte[1024];
+            while (await secondBody.ReadAsync(buffer) > 0)
+            {
+            }
+
+            return true;
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(drained, Is.True, "the extra stream ends when the session does");
     }
 
     [Test]
@@ -429,11 +445,98 @@ public sealed class McpHttpHostWireTests
             host,
             """{"jsonrpc":"2.0","id":9,"method":"no/such","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""",
             protocolVersion: "2026-07-28");
+        request.Headers.Add("Mcp-Method", "no/such");
 
         using var response = await http.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(host.SessionCount, Is.Zero);
+    }
+
+    [TestCase(null, null, "Mcp-Method header is required")]
+    [TestCase("tools/list", null, "'tools/list' but the body's method is 'tools/call'")]
+    [TestCase("tools/call", null, "needs the Mcp-Name header")]
+    [TestCase("tools/call", "count", "Mcp-Name header is 'count' but params.name is 'echo'")]
+    [TestCase("tools/call", "=?base64?not base64!?=", "not valid =?base64?")]
+    [TestCase("tools/call", "=?base64?Y291bnQ=?=", "Mcp-Name header is 'count'")]
+    public async Task Post_SessionlessHeadersDisagreeWithBody_Returns400HeaderMismatchWithTheId(string? method, string? name, string expected)
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        using var http = new HttpClient();
+        using var request = SessionlessCall(host, method, name);
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(ErrorCode(body), Is.EqualTo((int)McpErrorCode.HeaderMismatch));
+        using var document = JsonDocument.Parse(body);
+        Assert.That(document.RootElement.GetProperty("error").GetProperty("message").GetString(), Does.Contain(expected));
+        Assert.That(document.RootElement.GetProperty("id").GetInt32(), Is.EqualTo(7), "the error answers the request it refuses");
+    }
+
+    [TestCase("echo")]
+    [TestCase("=?base64?ZWNobw==?=")]
+    public async Task Post_SessionlessHeadersMatchTheBody_IsServed(string name)
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        using var http = new HttpClient();
+        using var request = SessionlessCall(host, "tools/call", name);
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(body, Does.Contain("echo: hi"));
+    }
+
+    [Test]
+    public async Task Post_SessionlessNotificationWithoutMcpMethod_Returns400()
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        using var http = new HttpClient();
+        using var request = TestMcpServer.Post(
+            host,
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""",
+            protocolVersion: "2026-07-28");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(ErrorCode(await response.Content.ReadAsStringAsync()), Is.EqualTo((int)McpErrorCode.HeaderMismatch));
+    }
+
+    [Test]
+    public async Task Post_InitializeEraWithoutStandardHeaders_IsServed()
+    {
+        await using var host = await TestMcpServer.StartAsync();
+        using var http = new HttpClient();
+        var session = await TestMcpServer.InitializeRawAsync(http, host);
+        using var request = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""", session, "2025-06-18");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "Mcp-Method and Mcp-Name are required only from 2026-07-28 on");
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("echo: hi"));
+    }
+
+    private static HttpRequestMessage SessionlessCall(McpHttpHost host, string? method, string? name)
+    {
+        var request = TestMcpServer.Post(
+            host,
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"}}}}""",
+            protocolVersion: "2026-07-28");
+        if (method is not null)
+        {
+            request.Headers.Add("Mcp-Method", method);
+        }
+
+        if (name is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Name", name);
+        }
+
+        return request;
     }
 
     private static HttpRequestMessage GetStream(McpHttpHost host, string sessionId)

@@ -17,6 +17,10 @@ internal static unsafe partial class NativeMethods
     /// <summary>The library name: the runtime probes libduckdb.so / libduckdb.dylib / duckdb.dll.</summary>
     public const string Library = "duckdb";
 
+    // An explicit static constructor runs before the first call into this class, so the resolver that finds
+    // the packaged library (runtimes/<rid>/native/) is in place before the runtime looks for "duckdb".
+    static NativeMethods() => NativeLibraryLoader.Register();
+
     // ---- Open / connect / configuration -------------------------------------------------------
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

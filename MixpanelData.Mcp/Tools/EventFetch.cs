@@ -1,0 +1,28 @@
+using MixpanelData.Fetching;
+using ModelContextProtocol;
+
+namespace MixpanelData.Mcp.Tools;
+
+/// <summary>
+/// Fetches events into the local store the way every fetching tool does: one MCP progress notification per day
+/// (days done, events, rate, time left) and one sentence saying what the table now holds.
+/// </summary>
+internal static class EventFetch
+{
+    public static Task<FetchResult> RunAsync(Workspace workspace, FetchEventsRequest request, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+    {
+        var reporter = new Progress<FetchProgress>(p => progress.Report(new ProgressNotificationValue
+        {
+            Progress = p.DaysDone,
+            Total = p.DaysTotal,
+            Message = $"{p.DaysDone}/{p.DaysTotal} days, {p.Events:N0} events, {p.EventsPerSecond:N0}/s{(p.EstimatedRemaining is { } eta ? $", about {Math.Ceiling(eta.TotalSeconds):0} s left" : string.Empty)}",
+        }));
+        return workspace.Fetch.EventsAsync(request, reporter, cancellationToken);
+    }
+
+    /// <summary>"Fetched N events (from..to) into table; it now holds M rows." plus malformed lines and where to go next.</summary>
+    public static string Describe(FetchResult result) =>
+        $"Fetched {result.RowsInserted:N0} events ({result.From:yyyy-MM-dd}..{result.To:yyyy-MM-dd}) into {result.Table}; it now holds {result.TableRowCount:N0} rows. "
+        + (result.MalformedLines > 0 ? $"{result.MalformedLines} malformed line(s) skipped. " : string.Empty)
+        + "Query it with sql or local_segmentation/local_funnel/local_retention.";
+}
