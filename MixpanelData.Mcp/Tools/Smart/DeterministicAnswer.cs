@@ -51,7 +51,7 @@ internal static class DeterministicAnswer
                     var parts = rates.Select(r => r.Value!["rate"] is { } rate
                         ? $"{rate.GetValue<double>():P1} on day {r.Key[1..]} (of {ResultDigest.N(r.Value!["users"]!.GetValue<long>())} users old enough)"
                         : $"day {r.Key[1..]} cannot be measured yet");
-                    return $"Of {ResultDigest.N(data["cohort_users"]!.GetValue<long>())} users in {plan.Meaning} ({plan.Range}), {string.Join(", ", parts)} did any event again.";
+                    return $"Of {ResultDigest.N(data["cohort_users"]!.GetValue<long>())} users who did {data["born_event"]!.GetValue<string>()} from {plan.Range.From:yyyy-MM-dd} to {plan.Range.To:yyyy-MM-dd}, {string.Join(", ", parts)} came back{(outcomes[0].Step.Arguments.ContainsKey("event") ? $" with {outcomes[0].Step.Arguments["event"]}" : " (any event)")}.";
                 }
 
             case QuestionForm.Count when outcomes.Count == 1 && outcomes[0].Step.Op == "segmentation":
