@@ -49,7 +49,10 @@ internal static class McpComposition
             .WithTools<GuidedAnalysisTool>()
             .WithTools<DiagnoseMetricDropTool>()
             .WithTools<FunnelOptimizationTool>()
-            .WithTools<ProductHealthDashboardTool>();
+            .WithTools<ProductHealthDashboardTool>()
+            .WithTools<AskMixpanelTool>()
+            .WithTools<CohortComparisonTool>()
+            .WithTools<GqmInvestigationTool>();
         builder.WithResources<WorkspaceResources>()
             .WithResources<AnalysisResources>()
             .WithResources(SkillResources.Create())

@@ -268,6 +268,42 @@ public sealed class EmulatorEndpointTests
     }
 
     [Test]
+    public async Task Segmentation_WhereOnUserProperty_CountsOnlyEventsOfMatchingProfiles()
+    {
+        // Segmentation expressions may read user["..."] (the user's profile); Sign Ups of the pro users u1 (03-02) and u3 (03-03).
+        var root = await Get("segmentation", ("event", "Sign Up"), ("from_date", "2026-03-02"), ("to_date", "2026-03-04"), ("where", "user[\"plan\"] == \"pro\""));
+
+        var values = root.GetProperty("data").GetProperty("values").GetProperty("Sign Up");
+        Assert.That(values.GetProperty("2026-03-02").GetInt32(), Is.EqualTo(1));
+        Assert.That(values.GetProperty("2026-03-03").GetInt32(), Is.EqualTo(1));
+        Assert.That(values.TryGetProperty("2026-03-04", out var day4) ? day4.GetInt32() : 0, Is.Zero, "u4's Sign Up on 03-04 is a free user's");
+    }
+
+    [Test]
+    public async Task Segmentation_OnUserProperty_BreaksDownByTheProfileValue()
+    {
+        // Logins 03-02..03-05: u1 (pro) twice, u2 (free) twice, u5 (free) once.
+        var root = await Get("segmentation", ("event", "Login"), ("from_date", "2026-03-02"), ("to_date", "2026-03-05"), ("on", "user[\"plan\"]"));
+
+        var values = root.GetProperty("data").GetProperty("values");
+        Assert.That(Keys(values), Is.EquivalentTo(new[] { "pro", "free" }));
+        Assert.That(values.GetProperty("pro").EnumerateObject().Sum(p => p.Value.GetInt32()), Is.EqualTo(2));
+        Assert.That(values.GetProperty("free").EnumerateObject().Sum(p => p.Value.GetInt32()), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Retention_BornWhereOnUserProperty_KeepsOnlyThoseUsersInTheCohorts()
+    {
+        // Pro users: u1 born 03-02 (logins on day 1 and day 3), u3 born 03-03 (next login on day 7, past the 3 buckets).
+        var root = await Get("retention", ("from_date", "2026-03-02"), ("to_date", "2026-03-03"), ("born_event", "Sign Up"), ("event", "Login"), ("interval_count", "3"), ("born_where", "user[\"plan\"] == \"pro\""));
+
+        Assert.That(root.GetProperty("2026-03-02").GetProperty("first").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("2026-03-02").GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()), Is.EqualTo(new[] { 0, 1, 0, 1 }));
+        Assert.That(root.GetProperty("2026-03-03").GetProperty("first").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("2026-03-03").GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()), Is.EqualTo(new[] { 0, 0, 0, 0 }));
+    }
+
+    [Test]
     public async Task Retention_IntervalAndUnitTogether_Is400()
     {
         var ex = await Assert.ThrowsAsync<QueryException>(() => Get("retention", ("from_date", "2026-03-02"), ("to_date", "2026-03-03"), ("born_event", "Sign Up"), ("interval", "2"), ("unit", "day")));

@@ -196,6 +196,22 @@ public sealed class StreamAndProfileTests
     }
 
     [Test]
+    public async Task CountProfilesAsync_CohortAndWhere_ReadEngageTotalFromOnePage()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(profiles: 2_500);
+        var ws = fixture.Workspace();
+
+        var all = await ws.Fetch.CountProfilesAsync(new StreamProfilesRequest());
+        var cohort = await ws.Fetch.CountProfilesAsync(new StreamProfilesRequest { CohortId = 2000 });
+        var free = await ws.Fetch.CountProfilesAsync(new StreamProfilesRequest { Where = "user[\"plan\"] == \"free\"" });
+
+        Assert.That(all, Is.EqualTo(2_500));
+        Assert.That(cohort, Is.EqualTo(625), "every 4th profile is pro");
+        Assert.That(free, Is.EqualTo(1_875));
+        Assert.That(fixture.Emulator.RequestCount, Is.EqualTo(3), "one request each, however many pages the profiles fill");
+    }
+
+    [Test]
     public async Task ProfilesAsync_FailureOnALaterPage_LeavesTheOldTable()
     {
         await using var fixture = await FetchFixture.CreateAsync(profiles: 2_500);

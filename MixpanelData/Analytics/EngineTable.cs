@@ -13,17 +13,32 @@ internal sealed class EngineTable
 {
     private readonly LocalStore _store;
 
-    public EngineTable(LocalStore store, string table)
+    public EngineTable(LocalStore store, string table, string? profilesTable = null)
     {
         _store = store;
         Name = StoreIdentifiers.ValidateTable(table);
         Sql = StoreIdentifiers.Quote(Name);
+        ProfilesSql = profilesTable is null ? null : StoreIdentifiers.Quote(StoreIdentifiers.ValidateTable(profilesTable));
     }
 
     public string Name { get; }
 
     /// <summary>The quoted table name, safe to put in SQL.</summary>
     public string Sql { get; }
+
+    /// <summary>The quoted profiles table (columns <c>distinct_id</c>, <c>properties</c>) that <c>user[...]</c> reads, or null when there is none.</summary>
+    public string? ProfilesSql { get; }
+
+    /// <summary>
+    /// The columns expressions read from this table's rows, under <paramref name="alias"/> (empty: the table itself is in FROM).
+    /// With a profiles table, <c>user["x"]</c> reads the current profile of the row's user, as Mixpanel's event queries do.
+    /// </summary>
+    public ExpressionColumns Columns(string alias = "") => ExpressionColumns.Events(alias) with
+    {
+        ProfileLookup = ProfilesSql is null
+            ? null
+            : $"(SELECT any_value(user_profile.properties) FROM {ProfilesSql} AS user_profile WHERE user_profile.distinct_id = {(alias.Length == 0 ? Sql : alias)}.distinct_id)",
+    };
 
     public async Task<IReadOnlyList<IReadOnlyList<object?>>> QueryAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {

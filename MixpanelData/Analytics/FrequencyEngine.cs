@@ -18,7 +18,7 @@ internal static class FrequencyEngine
         }
 
         var parameters = new SqlParameters();
-        var filter = EngineTable.Filter(query.Where, ExpressionColumns.Events(), parameters);
+        var filter = EngineTable.Filter(query.Where, table.Columns(), parameters);
         var eventFilter = query.Event is null ? "true" : $"event_name = {parameters.Add(query.Event)}";
         var fromSql = parameters.Add(TimeBuckets.Midnight(query.FromDate));
         var toSql = parameters.Add(TimeBuckets.Midnight(query.ToDate.AddDays(1)));

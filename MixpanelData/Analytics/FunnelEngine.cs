@@ -118,7 +118,7 @@ internal static class FunnelEngine
     private static async Task<Dictionary<string, Dictionary<string, StepTotals>>> ComputeAsync(EngineTable table, FunnelQuery query, bool bucketed, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
+        var columns = table.Columns();
         var filter = EngineTable.Filter(query.Where, columns, parameters);
         var segment = EngineTable.SegmentKey(query.On, columns, parameters, NoSegment);
         var names = query.Steps.Distinct(StringComparer.Ordinal).ToDictionary(n => n, parameters.Add, StringComparer.Ordinal);
@@ -155,7 +155,7 @@ internal static class FunnelEngine
             s1 AS (
                 SELECT distinct_id, {bucket} AS bucket, min(event_time) AS t1, arg_min(segment, event_time) AS segment
                 FROM ev
-                WHERE event_name = {names[query.Steps[0]]} AND event_time < CAST({toSql} AS TIMESTAMP) AND {StepFilter(query, 0, ExpressionColumns.Events(), parameters)}
+                WHERE event_name = {names[query.Steps[0]]} AND event_time < CAST({toSql} AS TIMESTAMP) AND {StepFilter(query, 0, table.Columns("ev"), parameters)}
                 GROUP BY ALL
             )
             """);
@@ -173,7 +173,7 @@ internal static class FunnelEngine
                      AND ev.event_name = {names[query.Steps[k - 1]]}
                      AND ev.event_time {after} {previous}.t{k - 1}
                      AND ev.event_time <= {previous}.t1 + {windowInterval}
-                     AND {StepFilter(query, k - 1, ExpressionColumns.Events("ev"), parameters)}
+                     AND {StepFilter(query, k - 1, table.Columns("ev"), parameters)}
                     GROUP BY ALL
                 )
                 """);

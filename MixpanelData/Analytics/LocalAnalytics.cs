@@ -19,11 +19,17 @@ public sealed class LocalAnalytics
         _store = store;
     }
 
+    /// <summary>
+    /// A profiles table (<c>distinct_id</c>, <c>properties</c>) whose rows <c>user["..."]</c> reads in <c>where</c>/<c>on</c>; null
+    /// (the default) makes <c>user[...]</c> an error. The emulator sets it so that event queries can filter on user properties.
+    /// </summary>
+    internal string? ProfilesTable { get; init; }
+
     /// <summary>Counts an event per time bucket, optionally broken down.</summary>
     /// <exception cref="EventNotFoundException">The event is not in the table; suggestions are attached.</exception>
     /// <exception cref="Expressions.ExpressionException"><c>where</c> or <c>on</c> is malformed.</exception>
     public Task<SegmentationResult> SegmentationAsync(SegmentationQuery query, string table = "events", CancellationToken cancellationToken = default) =>
-        SegmentationEngine.RunAsync(new EngineTable(_store, table), query, cancellationToken);
+        SegmentationEngine.RunAsync(Table(table), query, cancellationToken);
 
     /// <summary>Counts several events per time bucket (Mixpanel's <c>/events</c>): one line per event.</summary>
     public async Task<SegmentationResult> EventCountsAsync(IReadOnlyList<string> events, DateOnly fromDate, DateOnly toDate, CountType type = CountType.General, TimeUnit unit = TimeUnit.Day, string table = "events", CancellationToken cancellationToken = default)
@@ -35,7 +41,7 @@ public sealed class LocalAnalytics
         }
 
         SegmentationEngine.ValidateRange(fromDate, toDate, unit);
-        var engineTable = new EngineTable(_store, table);
+        var engineTable = Table(table);
         await engineTable.RequireEventsAsync(events, cancellationToken).ConfigureAwait(false);
         var (series, segments, _) = await SegmentationEngine.CountAsync(engineTable, events, fromDate, toDate, type, unit, null, null, events.Count, cancellationToken).ConfigureAwait(false);
         return new SegmentationResult(string.Join(", ", events), fromDate, toDate, unit, type, null, series, segments, false);
@@ -43,13 +49,15 @@ public sealed class LocalAnalytics
 
     /// <summary>A funnel over ad-hoc steps.</summary>
     public Task<FunnelResult> FunnelAsync(FunnelQuery query, string table = "events", CancellationToken cancellationToken = default) =>
-        FunnelEngine.RunAsync(new EngineTable(_store, table), query, cancellationToken);
+        FunnelEngine.RunAsync(Table(table), query, cancellationToken);
 
     /// <summary>Cohort retention.</summary>
     public Task<RetentionResult> RetentionAsync(RetentionQuery query, string table = "events", CancellationToken cancellationToken = default) =>
-        RetentionEngine.RunAsync(new EngineTable(_store, table), query, cancellationToken);
+        RetentionEngine.RunAsync(Table(table), query, cancellationToken);
 
     /// <summary>How many distinct hours (or days) per period users do an event.</summary>
     public Task<FrequencyResult> FrequencyAsync(FrequencyQuery query, string table = "events", CancellationToken cancellationToken = default) =>
-        FrequencyEngine.RunAsync(new EngineTable(_store, table), query, cancellationToken);
+        FrequencyEngine.RunAsync(Table(table), query, cancellationToken);
+
+    private EngineTable Table(string table) => new(_store, table, ProfilesTable);
 }

@@ -89,7 +89,7 @@ internal static class NumericEngine
     {
         SegmentationEngine.ValidateRange(from, to, unit);
         var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
+        var columns = table.Columns();
         var value = MixpanelExpression.Parse(on).ToNumberSql(columns, parameters);
         var filter = EngineTable.Filter(where, columns, parameters);
         var eventSql = parameters.Add(eventName);

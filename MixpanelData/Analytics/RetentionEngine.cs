@@ -33,7 +33,7 @@ internal static class RetentionEngine
         var latest = await table.LatestEventAsync(cancellationToken).ConfigureAwait(false);
 
         var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
+        var columns = table.Columns();
         var where = EngineTable.Filter(query.Where, columns, parameters);
         var segment = EngineTable.SegmentKey(query.On, columns, parameters, NoSegment);
         var fromSql = parameters.Add(TimeBuckets.Midnight(query.FromDate));

@@ -38,7 +38,7 @@ internal static class SegmentationEngine
         CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var columns = ExpressionColumns.Events();
+        var columns = table.Columns();
         var filter = EngineTable.Filter(where, columns, parameters);
         var anyEvent = events.Count == 1 && events[0] == AnyEvent;
         var line = !string.IsNullOrWhiteSpace(on) ? MixpanelExpression.Parse(on).ToSegmentKeySql(columns, parameters) : anyEvent ? $"'{AnyEvent}'" : "event_name";

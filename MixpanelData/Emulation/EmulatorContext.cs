@@ -10,7 +10,7 @@ internal sealed class EmulatorContext(EmulatorProject project, EmulatorOptions o
 
     public EmulatorOptions Options { get; } = options;
 
-    public LocalAnalytics Analytics { get; } = new(project.Store);
+    public LocalAnalytics Analytics { get; } = new(project.Store) { ProfilesTable = project.ProfilesTable };
 
     public DateOnly Today => DateOnly.FromDateTime(Options.TimeProvider.GetUtcNow().UtcDateTime);
 

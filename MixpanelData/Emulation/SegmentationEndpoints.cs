@@ -108,5 +108,5 @@ internal sealed class SegmentationEndpoints(EmulatorContext context)
         w.WriteEndObject();
     }
 
-    private EngineTable Table() => new(context.Project.Store, context.Project.EventsTable);
+    private EngineTable Table() => new(context.Project.Store, context.Project.EventsTable, context.Project.ProfilesTable);
 }

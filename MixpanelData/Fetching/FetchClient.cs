@@ -171,6 +171,25 @@ public sealed class FetchClient
         }
     }
 
+    /// <summary>
+    /// How many profiles match a query (Engage's <c>total</c>), from its first page alone: one Query API call, whatever
+    /// the number. Use it to size a cohort or a filter before fetching or streaming it.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid filters.</exception>
+    /// <exception cref="InvalidResponseException">The page has an unexpected shape or no <c>total</c>.</exception>
+    /// <exception cref="MixpanelApiException">Mixpanel refused the query.</exception>
+    public async Task<long> CountProfilesAsync(StreamProfilesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = ProfileQuery.Create(request.Where, request.CohortId, request.OutputProperties ?? ["$last_seen"], request.DistinctIds);
+        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = query.Form(0, null) }, cancellationToken).ConfigureAwait(false);
+        using var document = ParsePage(response);
+        return document.RootElement.TryGetProperty("total", out var total) && total.TryGetInt64(out var n)
+            ? n
+            : throw new InvalidResponseException("Engage's first page has no \"total\".", response.Status, response.Path, null);
+    }
+
     private FetchSettings Settings()
     {
         var options = _workspace.Options;

@@ -12,6 +12,12 @@ internal sealed record ExpressionColumns
     /// <summary>The profile-properties JSON column, or <see langword="null"/> when no profiles are joined (then <c>user[...]</c> is an error).</summary>
     public string? UserProperties { get; init; }
 
+    /// <summary>
+    /// A scalar SQL subquery giving the profile-properties JSON of the event's user, used for <c>user[...]</c> when no profile
+    /// column is joined (the emulator's event queries, where Mixpanel reads the user's current profile).
+    /// </summary>
+    public string? ProfileLookup { get; init; }
+
     /// <summary>The event time column (TIMESTAMP, UTC), or <see langword="null"/> when there is none (profiles).</summary>
     public string? Time { get; init; } = "event_time";
 

@@ -86,6 +86,7 @@ internal sealed class SqlTranslator
         if (node.Source == PropertySource.User)
         {
             column = _columns.UserProperties
+                ?? _columns.ProfileLookup
                 ?? throw Error($"user[\"{name}\"] reads profile properties, which are not available here; fetch profiles or filter on event properties[...]", node);
         }
         else

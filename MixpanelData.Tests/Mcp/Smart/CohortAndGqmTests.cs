@@ -1,0 +1,194 @@
+using System.Text.Json;
+using MixpanelData.Discovery;
+using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Queries;
+
+namespace MixpanelData.Tests.Mcp.Smart;
+
+/// <summary>The pure parts of cohort_comparison and gqm_investigation, on hand-built inputs.</summary>
+public sealed class CohortAndGqmTests
+{
+    private static readonly string[] Events = ["Page View", "Sign Up", "Create Project", "Purchase", "Payment Failed"];
+    private static readonly DayRange Range = new(new DateOnly(2026, 2, 14), new DateOnly(2026, 3, 15), "the last 30 days");
+    private static readonly DayRange Cohorts = new(new DateOnly(2026, 1, 15), new DateOnly(2026, 3, 15), "sign-ups");
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    [Test]
+    public void Candidates_PropertiesEveryMemberShares_FewestValuesFirst()
+    {
+        var members = new[]
+        {
+            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "a@x", "n": 3, "role": "a"}"""),
+            Json("""{"utm_source": "referral", "platform": "iOS", "plan": "pro", "$email": "b@x", "n": 3, "role": "b"}"""),
+            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "c@x", "role": "c"}"""),
+            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "d@x", "n": 3, "role": "d"}"""),
+        };
+
+        var candidates = CohortFilter.Candidates(members);
+
+        Assert.That(candidates.Select(c => c.Expression), Is.EqualTo(new[]
+        {
+            "user[\"utm_source\"] == \"referral\"",
+            "user[\"plan\"] in [\"free\", \"pro\"]",
+            "user[\"platform\"] in [\"iOS\", \"web\"]",
+        }), "n is missing for one member; role and $email have more than 3 values");
+    }
+
+    [Test]
+    public void Candidates_NumbersAndBooleans_AreWrittenAsLiterals()
+    {
+        var candidates = CohortFilter.Candidates([Json("""{"seats": 5, "trial": true}"""), Json("""{"seats": 5, "trial": true}""")]);
+
+        Assert.That(candidates.Select(c => c.Expression), Is.EquivalentTo(new[] { "user[\"seats\"] == 5", "user[\"trial\"] == true" }));
+    }
+
+    [TestCase("user[\"utm_source\"] == \"referral\"", null)]
+    [TestCase("user[\"plan\"] in [\"pro\", \"business\"] and defined(user[\"company\"])", null)]
+    [TestCase("properties[\"utm_source\"] == \"referral\"", "user properties only")]
+    [TestCase("user[\"a\"] == 1 and properties[\"b\"] == 2", "user properties only")]
+    [TestCase("user[\"a\"] = 1", "write '==' to compare")]
+    public void RequireUserExpression_AcceptsOnlyUserPropertyFilters(string text, string? problem)
+    {
+        if (problem is null)
+        {
+            Assert.That(CohortFilter.RequireUserExpression(text, "cohort_a"), Is.EqualTo(text));
+        }
+        else
+        {
+            Assert.That(Assert.Throws<ArgumentException>(() => CohortFilter.RequireUserExpression(text, "cohort_a"))!.Message, Does.Contain(problem));
+        }
+    }
+
+    [Test]
+    public void Activity_LastCompleteWeek_IsTestedOnActiveShareOfMembers()
+    {
+        var query = new FrequencyQuery(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 15)) { Unit = TimeUnit.Week, AddictionUnit = TimeUnit.Day };
+        var a = new FrequencyResult(query, [new FrequencyPeriod("2026-03-02", [50, 30, 10, 0, 0, 0, 0]), new FrequencyPeriod("2026-03-09", [40, 20, 10, 0, 0, 0, 0])]);
+        var b = new FrequencyResult(query, [new FrequencyPeriod("2026-03-02", [20, 5, 0, 0, 0, 0, 0]), new FrequencyPeriod("2026-03-09", [10, 5, 0, 0, 0, 0, 0])]);
+
+        var full = CohortComparison.Activity(a, 100, b, 100, new DateOnly(2026, 3, 15))!;
+        var cut = CohortComparison.Activity(a, 100, b, 100, new DateOnly(2026, 3, 14))!;
+
+        Assert.That(full.Week, Is.EqualTo("2026-03-09"));
+        Assert.That((full.ActiveA, full.DaysA, full.ActiveB, full.DaysB), Is.EqualTo((40L, 70.0 / 40, 10L, 15.0 / 10)));
+        Assert.That(full.Test.Z, Is.EqualTo(4.8989794855663575).Within(1e-9));
+        Assert.That(cut.Week, Is.EqualTo("2026-03-02"), "a week that ends after the range is not complete");
+    }
+
+    [Test]
+    public void Retention_AndFindings_NameTheBetterCohortOnlyWhenSignificant()
+    {
+        var a = new RetentionSegment("$overall", [new RetentionCohort("2026-01-01", 100, [.. Enumerable.Repeat(30L, 31)])]);
+        var b = new RetentionSegment("$overall", [new RetentionCohort("2026-01-01", 100, [.. Enumerable.Repeat(10L, 8)])]);
+
+        var contrasts = CohortComparison.Retention(a, b, 30);
+        var findings = CohortComparison.Findings("Referral", "Paid", contrasts, null, [CohortComparison.Events("Login", 500, 100, 100, 100)]);
+
+        Assert.That(contrasts.Select(c => c.Day), Is.EqualTo(new[] { 1, 7, 30 }));
+        Assert.That(contrasts[1].Test.Z, Is.EqualTo(3.535533905932737).Within(1e-9));
+        Assert.That(findings[1], Does.StartWith("D7: Referral retains better — 30.0 % (n=100) vs 10.0 % (n=100)"));
+        Assert.That(findings[2], Does.StartWith("D30 retention cannot be compared"), "B's cohort has not reached day 30");
+        Assert.That(findings[3], Does.Contain("Login 5.00 vs 1.00 (5.00×)"));
+    }
+
+    [TestCase("improve retention of new users", "Retention")]
+    [TestCase("reduce churn", "Retention")]
+    [TestCase("increase revenue from upgrades", "Conversion")]
+    [TestCase("get more new users to onboard", "Activation")]
+    [TestCase("grow sign-ups from marketing campaigns", "Growth")]
+    [TestCase("make people use the product more often", "Engagement")]
+    public void Classify_Goals_FallInTheirCategory(string goal, string category)
+    {
+        Assert.That(GqmPlanner.Classify(goal).Category.ToString(), Is.EqualTo(category));
+    }
+
+    [Test]
+    public void Classify_NoCategoryWords_AssumesRetentionAndSaysSo()
+    {
+        var classification = GqmPlanner.Classify("make things better");
+
+        Assert.That(classification.Category, Is.EqualTo(GoalCategory.Retention));
+        Assert.That(classification.Assumed, Is.True);
+    }
+
+    [Test]
+    public void Questions_Retention_MapToRealNamesAndSayWhatIsMissing()
+    {
+        var roles = new ProjectRoles("Sign Up", "Create Project", "Purchase", null, null, "platform");
+
+        var questions = GqmPlanner.Questions(GoalCategory.Retention, roles, null, Events, Range, Cohorts);
+
+        Assert.That(questions.Select(q => q.Id), Is.EqualTo(new[] { "retention", "retention_by_channel", "retention_by_platform", "habit", "inflow" }));
+        var overall = (RetentionQuery)questions[0].Queries.Single().Request;
+        Assert.That((overall.BornEvent, overall.FromDate, overall.ToDate, overall.IntervalCount, overall.On), Is.EqualTo(("Sign Up", Cohorts.From, Cohorts.To, 30, (string?)null)));
+        Assert.That(questions[1].Unanswerable, Does.Contain("no channel property"));
+        Assert.That(((RetentionQuery)questions[2].Queries.Single().Request).On, Is.EqualTo("properties[\"platform\"]"));
+        var inflow = questions[4].Queries.Select(q => (SegmentationQuery)q.Request).ToList();
+        Assert.That(inflow.Select(q => (q.FromDate, q.ToDate)), Is.EqualTo(new[] { (Range.From, Range.To), (new DateOnly(2026, 1, 15), new DateOnly(2026, 2, 13)) }));
+    }
+
+    [Test]
+    public void Questions_ActivationAndConversion_UseTheSavedFunnelFromSignUpToTheTarget()
+    {
+        var roles = new ProjectRoles("Sign Up", "Create Project", "Purchase", "revenue", "utm_source", "platform");
+        FunnelSummary[] funnels = [new(7011, "Activation: Sign Up → Create Project → Invite Teammate"), new(7012, "Monetisation: Sign Up → Upgrade Plan → Purchase")];
+
+        var activation = GqmPlanner.Questions(GoalCategory.Activation, roles, funnels, Events, Range, Cohorts);
+        var conversion = GqmPlanner.Questions(GoalCategory.Conversion, roles, funnels, Events, Range, Cohorts);
+        var noFunnels = GqmPlanner.Questions(GoalCategory.Activation, roles, [], Events, Range, Cohorts);
+
+        Assert.That(((SavedFunnelQuery)activation[0].Queries[0].Request).FunnelId, Is.EqualTo(7011));
+        Assert.That(((SavedFunnelQuery)activation[1].Queries[0].Request).On, Is.EqualTo("properties[\"platform\"]"));
+        Assert.That(((SavedFunnelQuery)conversion[0].Queries[0].Request).FunnelId, Is.EqualTo(7012));
+        Assert.That(conversion[1].Queries.Select(q => q.Request), Is.EqualTo(new object[]
+        {
+            new NumericAggregateQuery("Purchase", Range.From, Range.To, "properties[\"revenue\"]"),
+            new NumericAggregateQuery("Purchase", new DateOnly(2026, 1, 15), new DateOnly(2026, 2, 13), "properties[\"revenue\"]"),
+        }));
+        Assert.That(conversion[3].Unanswerable, Does.Contain("no saved checkout"));
+        Assert.That(noFunnels[0].Unanswerable, Does.Contain("no saved funnel from Sign Up to Create Project"));
+    }
+
+    [Test]
+    public void Answer_RetentionBySegment_BestAgainstWorstWithTheTest()
+    {
+        var query = new RetentionQuery(Cohorts.From, Cohorts.To) { BornEvent = "Sign Up", IntervalCount = 30, On = "properties[\"utm_source\"]" };
+        RetentionSegment Segment(string name, long d7) => new(name, [new RetentionCohort("2026-01-15", 100, [.. Enumerable.Range(0, 31).Select(i => i == 7 ? d7 : 20L)])]);
+        var result = new RetentionResult(query, Segment("$overall", 40), [Segment("referral", 30), Segment("tiny", 99) with { Cohorts = [new RetentionCohort("2026-01-15", 10, [.. Enumerable.Repeat(9L, 31)])] }, Segment("paid_social", 10)]);
+        var question = new GqmQuestion("retention_by_channel", "Which channel keeps new users best?", "metric", GqmMeasure.RetentionBySegment, [new GqmQuery("k", "retention by utm_source", query)]);
+
+        var answer = GqmAnswers.Answer(question, new Dictionary<string, object> { ["k"] = result }, new Dictionary<string, string>());
+
+        Assert.That(answer.Status, Is.EqualTo("answered"));
+        Assert.That(answer.Text, Does.StartWith("Best at D7: referral 30.0 % (n=100); worst: paid_social 10.0 % (n=100); z = 3.54"), "segments under 30 users are left out");
+        Assert.That(answer.Numbers!["best_vs_worst_d7"]!["significant"]!.GetValue<bool>(), Is.True);
+    }
+
+    [Test]
+    public void Answer_MissingResult_IsFailedOrSkippedNeverZero()
+    {
+        var question = new GqmQuestion("inflow", "Is the inflow growing?", "metric", GqmMeasure.Trend, [new GqmQuery("a", "Sign Up now", new object()), new GqmQuery("b", "Sign Up before", new object())]);
+
+        var failed = GqmAnswers.Answer(question, new Dictionary<string, object>(), new Dictionary<string, string> { ["a"] = "Mixpanel answered 500" });
+        var skipped = GqmAnswers.Answer(question, new Dictionary<string, object>(), new Dictionary<string, string> { ["a"] = "skipped: it would take the Query API spend over this call's budget of 3" });
+        var unanswerable = GqmAnswers.Answer(question with { Unanswerable = "no sign-up event" }, new Dictionary<string, object>(), new Dictionary<string, string>());
+
+        Assert.That((failed.Status, failed.Text, failed.Numbers), Is.EqualTo(("failed", "Sign Up now: Mixpanel answered 500", (System.Text.Json.Nodes.JsonObject?)null)));
+        Assert.That(skipped.Status, Is.EqualTo("skipped"));
+        Assert.That((unanswerable.Status, unanswerable.Text), Is.EqualTo(("unanswerable", "no sign-up event")));
+    }
+
+    [Test]
+    public void Answer_Trend_IsTheChangeAgainstThePreviousPeriod()
+    {
+        var now = new SegmentationResult("Sign Up", Range.From, Range.To, TimeUnit.Day, CountType.General, null, ["d1", "d2"], [new SegmentSeries("Sign Up", [70, 50])], false);
+        var before = now with { Segments = [new SegmentSeries("Sign Up", [60, 40])] };
+        var question = new GqmQuestion("inflow", "Is the inflow growing?", "metric", GqmMeasure.Trend, [new GqmQuery("a", "now", new object()), new GqmQuery("b", "before", new object())]);
+
+        var answer = GqmAnswers.Answer(question, new Dictionary<string, object> { ["a"] = now, ["b"] = before }, new Dictionary<string, string>());
+
+        Assert.That(answer.Text, Is.EqualTo("Sign Up: 120 against 100 in the period before (+20.0%)."));
+        Assert.That(answer.Numbers!["change"]!.GetValue<double>(), Is.EqualTo(0.2));
+    }
+}
