@@ -17,6 +17,9 @@ internal static class ToolJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // The text goes to a model inside a JSON-RPC string, not into HTML: keep quotes, arrows and accents readable
+        // (properties["$browser"], not properties[\u0022$browser\u0022]) and save the bytes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>A result whose structured content is <paramref name="value"/> and whose text is <paramref name="summary"/> plus the JSON.</summary>

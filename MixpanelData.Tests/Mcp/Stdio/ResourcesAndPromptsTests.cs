@@ -35,14 +35,6 @@ public sealed partial class ResourcesAndPromptsTests(string protocol)
     private static readonly string[] PromptNames =
         ["analytics_workflow", "funnel_analysis", "retention_analysis", "local_analysis_workflow", "gqm_framework", "aarrr_analysis", "experiment_analysis"];
 
-    // UPCOMING SMART TOOLS — they land from parallel branches (smart-a, smart-b). Prompts and skills name them already.
-    // The lead removes this list once they are merged, so that tools/list alone is the source of truth.
-    private static readonly string[] UpcomingTools =
-    [
-        "diagnose_metric_drop", "ask_mixpanel", "funnel_optimization_report", "product_health_dashboard",
-        "gqm_investigation", "cohort_comparison", "safe_large_fetch", "guided_analysis",
-    ];
-
     // Words in the texts that look like identifiers but are data, not tools: demo property names, result fields, the server's name.
     private static readonly string[] Vocabulary =
     [
@@ -314,7 +306,7 @@ public sealed partial class ResourcesAndPromptsTests(string protocol)
         var templates = await client.ListResourceTemplatesAsync();
         var prompts = await client.ListPromptsAsync();
 
-        var toolNames = tools.Select(t => t.Name).Concat(UpcomingTools).ToHashSet(StringComparer.Ordinal);
+        var toolNames = tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var argumentNames = tools.SelectMany(t => t.JsonSchema.TryGetProperty("properties", out var p) ? p.EnumerateObject().Select(x => x.Name) : [])
             .Concat(prompts.SelectMany(p => p.ProtocolPrompt.Arguments ?? []).Select(a => a.Name))
             .Concat(prompts.Select(p => p.Name))
