@@ -26,6 +26,9 @@ public sealed class DemoMcpProcess : IAsyncDisposable
     /// <summary>The process's stderr lines so far.</summary>
     public ConcurrentQueue<string> StandardError { get; } = new();
 
+    /// <summary>The server process's id (HTTP servers).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Stdio clients own their process.");
+
     /// <summary>The <c>/mcp</c> endpoint of an HTTP server; null over stdio.</summary>
     public Uri? Endpoint { get; }
 

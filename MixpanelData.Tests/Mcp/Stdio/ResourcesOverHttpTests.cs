@@ -12,7 +12,7 @@ public sealed class ResourcesOverHttpTests
     [Test]
     public async Task DemoOverHttp_BothEras_ListReadAndGet()
     {
-        await using var server = await DemoServerProcess.StartHttpAsync();
+        await using var server = await DemoMcpProcess.HttpAsync();
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
         string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -46,7 +46,7 @@ public sealed class ResourcesOverHttpTests
             Assert.That(error!.Message, Does.Contain("1 to 90"), era);
         }
 
-        var reads = server.Stderr.Count(l => l.Contains("\"type\":\"resource_read\"", StringComparison.Ordinal));
+        var reads = server.StandardError.Count(l => l.Contains("\"type\":\"resource_read\"", StringComparison.Ordinal));
         Assert.That(reads, Is.GreaterThanOrEqualTo(8), "every read over HTTP is audited too");
     }
 }
