@@ -33,7 +33,11 @@ public sealed class DemoMcpProcess : IAsyncDisposable
     public Uri? Endpoint { get; }
 
     /// <summary>A client that spawns its own <c>mp_mcp --demo</c> over stdio; <paramref name="protocol"/> "latest" (or null) lets the SDK pick 2026-07-28.</summary>
-    public static async Task<McpClient> StdioAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers = null, params string[] arguments)
+    public static Task<McpClient> StdioAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers = null, params string[] arguments) =>
+        StdioAsync(protocol, stderr, handlers, configPath: null, arguments);
+
+    /// <summary>As <see cref="StdioAsync(string?, ConcurrentQueue{string}, McpClientHandlers?, string[])"/>, with <c>MP_CONFIG_PATH</c> at <paramref name="configPath"/> (null: a file that does not exist).</summary>
+    public static async Task<McpClient> StdioAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers, string? configPath, params string[] arguments)
     {
         var home = await SharedDemo.HomeAsync();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -47,7 +51,7 @@ public sealed class DemoMcpProcess : IAsyncDisposable
                 ["MP_SECRET"] = null,
                 ["MP_PROJECT_ID"] = null,
                 ["MP_REGION"] = null,
-                ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
+                ["MP_CONFIG_PATH"] = configPath ?? Path.Combine(home, "no-config.toml"),
             },
             StandardErrorLines = stderr.Enqueue,
             Name = "mp_mcp",

@@ -30,27 +30,10 @@ internal sealed class SmartToolClient : IAsyncDisposable
     public static async Task<SmartToolClient> StartAsync(string protocol, Func<CreateMessageRequestParams, int, string>? model = null)
     {
         var client = new SmartToolClient();
-        var home = await SharedDemo.HomeAsync();
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
-        {
-            Command = "dotnet",
-            Arguments = [ProcessRunner.McpDll, "--demo"],
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["HOME"] = home,
-                ["MP_USERNAME"] = null,
-                ["MP_SECRET"] = null,
-                ["MP_PROJECT_ID"] = null,
-                ["MP_REGION"] = null,
-                ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
-            },
-            StandardErrorLines = line => client._stderr.Enqueue(line),
-            Name = "mp_mcp",
-        });
-        var options = new McpClientOptions { ProtocolVersion = protocol == "latest" ? null : protocol };
+        var handlers = new McpClientHandlers();
         if (model is not null)
         {
-            options.Handlers.SamplingHandler = (request, _, _) =>
+            handlers.SamplingHandler = (request, _, _) =>
             {
                 client.SamplingRequests.Enqueue(request!);
                 var text = model(request!, client.SamplingRequests.Count);
@@ -58,7 +41,7 @@ internal sealed class SmartToolClient : IAsyncDisposable
             };
         }
 
-        client.Client = await McpClient.CreateAsync(transport, options);
+        client.Client = await DemoMcpProcess.StdioAsync(protocol, client._stderr, handlers);
         return client;
     }
 

@@ -36,30 +36,8 @@ public sealed class SmartToolsStdioTests(string protocol)
     private async Task<(McpClient Client, ConcurrentQueue<string> Stderr)> StartAsync(Func<CreateMessageRequestParams?, IProgress<ProgressNotificationValue>, CancellationToken, ValueTask<CreateMessageResult>>? sampling)
     {
         var stderr = new ConcurrentQueue<string>();
-        var home = await SharedDemo.HomeAsync();
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
-        {
-            Command = "dotnet",
-            Arguments = [ProcessRunner.McpDll, "--demo"],
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["HOME"] = home,
-                ["MP_USERNAME"] = null,
-                ["MP_SECRET"] = null,
-                ["MP_PROJECT_ID"] = null,
-                ["MP_REGION"] = null,
-                ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
-            },
-            StandardErrorLines = stderr.Enqueue,
-            Name = "mp_mcp",
-        });
-        var options = new McpClientOptions { ProtocolVersion = protocol == "latest" ? null : protocol };
-        if (sampling is not null)
-        {
-            options.Handlers = new McpClientHandlers { SamplingHandler = sampling };
-        }
-
-        return (await McpClient.CreateAsync(transport, options), stderr);
+        var handlers = sampling is null ? null : new McpClientHandlers { SamplingHandler = sampling };
+        return (await DemoMcpProcess.StdioAsync(protocol, stderr, handlers), stderr);
     }
 
     internal static Func<CreateMessageRequestParams?, IProgress<ProgressNotificationValue>, CancellationToken, ValueTask<CreateMessageResult>> Fixed(ConcurrentQueue<string> prompts) =>

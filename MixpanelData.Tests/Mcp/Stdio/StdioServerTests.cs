@@ -16,34 +16,14 @@ public sealed class StdioServerTests(string protocol)
 
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    private async Task<McpClient> StartAsync(params string[] arguments)
-    {
-        var home = await SharedDemo.HomeAsync();
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
-        {
-            Command = "dotnet",
-            Arguments = [ProcessRunner.McpDll, .. arguments],
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["HOME"] = home,
-                ["MP_USERNAME"] = null,
-                ["MP_SECRET"] = null,
-                ["MP_PROJECT_ID"] = null,
-                ["MP_REGION"] = null,
-                ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
-            },
-            StandardErrorLines = line => _stderr.Enqueue(line),
-            Name = "mp_mcp",
-        });
-        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocol == "latest" ? null : protocol });
-    }
+    private Task<McpClient> StartAsync(params string[] arguments) => DemoMcpProcess.StdioAsync(protocol, _stderr, null, arguments);
 
     private static string Text(CallToolResult result) => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
 
     [Test]
     public async Task Demo_FetchThenAnalyseLocally_WorksEndToEnd()
     {
-        await using var client = await StartAsync("--demo");
+        await using var client = await StartAsync();
 
         var tools = await client.ListToolsAsync();
         Assert.That(tools.Select(t => t.Name), Is.SupersetOf(new[] { "workspace_info", "sql", "fetch_events", "local_segmentation", "local_funnel", "list_accounts" }));
@@ -91,7 +71,7 @@ public sealed class StdioServerTests(string protocol)
     [Test]
     public async Task Demo_DiscoveryAndLiveQueries_AnswerFromTheEmulator()
     {
-        await using var client = await StartAsync("--demo");
+        await using var client = await StartAsync();
 
         var events = await client.CallToolAsync("list_events");
         var funnels = await client.CallToolAsync("list_funnels");
@@ -127,7 +107,7 @@ public sealed class StdioServerTests(string protocol)
     [Test]
     public async Task BadInput_ComesBackAsToolErrorsThatSayWhatToChange()
     {
-        await using var client = await StartAsync("--demo");
+        await using var client = await StartAsync();
 
         var badSql = await client.CallToolAsync("sql", new Dictionary<string, object?> { ["query"] = "SELEC 1" });
         var badDate = await client.CallToolAsync("local_segmentation", new Dictionary<string, object?> { ["event"] = "Sign Up", ["from_date"] = "21/11/2026" });
@@ -149,7 +129,7 @@ public sealed class StdioServerTests(string protocol)
     [Test]
     public async Task ReadOnlyAndToolsets_HideToolsAndRefuseWrites()
     {
-        await using var client = await StartAsync("--demo", "--read-only", "--toolsets", "local,discovery");
+        await using var client = await StartAsync("--read-only", "--toolsets", "local,discovery");
 
         var names = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
         Assert.That(names, Does.Contain("sql").And.Contain("workspace_info"));

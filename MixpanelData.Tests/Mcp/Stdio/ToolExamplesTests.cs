@@ -24,24 +24,8 @@ public sealed class ToolExamplesTests
         var stderr = new ConcurrentQueue<string>();
         try
         {
-            var transport = new StdioClientTransport(new StdioClientTransportOptions
-            {
-                Command = "dotnet",
-                Arguments = [ProcessRunner.McpDll, "--demo"],
-                EnvironmentVariables = new Dictionary<string, string?>
-                {
-                    ["HOME"] = home,
-                    ["MP_USERNAME"] = null,
-                    ["MP_SECRET"] = null,
-                    ["MP_PROJECT_ID"] = null,
-                    ["MP_REGION"] = null,
-                    ["MP_CONFIG_PATH"] = config ?? Path.Combine(scratch, "no-config.toml"),
-                },
-                StandardErrorLines = stderr.Enqueue,
-                Name = "mp_mcp",
-            });
             var started = System.Diagnostics.Stopwatch.StartNew();
-            await using var client = await McpClient.CreateAsync(transport);
+            await using var client = await DemoMcpProcess.StdioAsync(null, stderr, null, config ?? Path.Combine(scratch, "no-config.toml"));
             TestContext.Out.WriteLine($"connected after {started.ElapsedMilliseconds} ms (demo ready in HOME)");
 
             var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
