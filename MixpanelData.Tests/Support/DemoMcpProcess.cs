@@ -34,10 +34,10 @@ public sealed class DemoMcpProcess : IAsyncDisposable
 
     /// <summary>A client that spawns its own <c>mp_mcp --demo</c> over stdio; <paramref name="protocol"/> "latest" (or null) lets the SDK pick 2026-07-28.</summary>
     public static Task<McpClient> StdioAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers = null, params string[] arguments) =>
-        StdioAsync(protocol, stderr, handlers, configPath: null, arguments);
+        StdioWithConfigAsync(protocol, stderr, handlers, configPath: null, arguments);
 
     /// <summary>As <see cref="StdioAsync(string?, ConcurrentQueue{string}, McpClientHandlers?, string[])"/>, with <c>MP_CONFIG_PATH</c> at <paramref name="configPath"/> (null: a file that does not exist).</summary>
-    public static async Task<McpClient> StdioAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers, string? configPath, params string[] arguments)
+    public static async Task<McpClient> StdioWithConfigAsync(string? protocol, ConcurrentQueue<string> stderr, McpClientHandlers? handlers, string? configPath, params string[] arguments)
     {
         var home = await SharedDemo.HomeAsync();
         var transport = new StdioClientTransport(new StdioClientTransportOptions

@@ -25,7 +25,7 @@ public sealed class ToolExamplesTests
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            await using var client = await DemoMcpProcess.StdioAsync(null, stderr, null, config ?? Path.Combine(scratch, "no-config.toml"));
+            await using var client = await DemoMcpProcess.StdioWithConfigAsync(null, stderr, null, config ?? Path.Combine(scratch, "no-config.toml"));
             TestContext.Out.WriteLine($"connected after {started.ElapsedMilliseconds} ms (demo ready in HOME)");
 
             var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
