@@ -13,33 +13,33 @@ namespace MixpanelData.Configuration;
 /// </remarks>
 internal sealed class AccountTableReader
 {
-    private readonly TomlTable _root;
-    private readonly TomlTable? _accounts;
+    private readonly ConfigTable _root;
+    private readonly ConfigTable? _accounts;
     private readonly string[] _secrets;
 
-    private AccountTableReader(string path, TomlTable root)
+    private AccountTableReader(string path, ConfigTable root)
     {
         Path = path;
         _root = root;
         _secrets = [];
         if (root.TryGetValue("accounts", out var accounts))
         {
-            if (accounts is not TomlTable table)
+            if (!root.TryGetTable("accounts", out var table))
             {
                 throw Fail(accounts.Line, $"'accounts' must be a table of [accounts.<name>] tables, not {accounts.Described}");
             }
 
             // Collected first so that every later message, whichever account it is about, can be scrubbed of all of them.
             _secrets = table.Keys
-                .Select(k => table.TryGetValue(k, out var entry) && entry is TomlTable t && t.TryGetValue("secret", out var s) && s is TomlString str ? str.Value : null)
+                .Select(k => table.TryGetTable(k, out var t) && t.TryGetValue("secret", out var s) && s.Value is string str ? str : null)
                 .OfType<string>()
                 .ToArray();
             foreach (var name in table.Keys)
             {
-                table.TryGetValue(name, out var entry);
-                if (entry is not TomlTable)
+                if (!table.TryGetTable(name, out _))
                 {
-                    throw Fail(entry!.Line, $"{Label(name)} must be a table of account settings, not {entry.Described}");
+                    table.TryGetValue(name, out var entry);
+                    throw Fail(entry.Line, $"{Label(name)} must be a table of account settings, not {entry.Described}");
                 }
             }
 
@@ -58,11 +58,14 @@ internal sealed class AccountTableReader
     /// <summary>Loads and checks <paramref name="path"/> (which exists).</summary>
     public static AccountTableReader Load(string path) => new(path, ConfigFile.Load(path));
 
+    /// <summary>Checks <paramref name="text"/> as the contents of <paramref name="path"/> (used before writing it).</summary>
+    public static AccountTableReader Parse(string text, string path) => new(path, ConfigDocument.Parse(text, path));
+
     /// <summary>The description used in "sources tried" lists.</summary>
     public static string Tried(string path) => $"config file {path}";
 
     /// <summary>How an account table is written in messages: <c>[accounts.production]</c>, <c>[accounts."my team"]</c>.</summary>
-    public static string Label(string name) => $"[accounts.{TomlReader.FormatKey(name)}]";
+    public static string Label(string name) => $"[accounts.{ConfigDocument.FormatKey(name)}]";
 
     /// <summary>
     /// The account the file chooses by itself: the one named by top-level <c>default</c>, or the
@@ -75,7 +78,7 @@ internal sealed class AccountTableReader
             return Names.Count > 0 ? Names[0] : null;
         }
 
-        if (value is not TomlString { Value: var name })
+        if (value.Value is not string name)
         {
             throw Fail(value.Line, $"'default' must be a string naming an account (default = \"production\"), not {value.Described}");
         }
@@ -91,13 +94,13 @@ internal sealed class AccountTableReader
     /// <summary>"configured accounts: a, b" or "there are no [accounts.&lt;name&gt;] tables".</summary>
     public string DescribeNames() => Names.Count == 0
         ? "there are no [accounts.<name>] tables"
-        : "configured accounts: " + string.Join(", ", Names.Select(TomlReader.FormatKey));
+        : "configured accounts: " + string.Join(", ", Names.Select(ConfigDocument.FormatKey));
 
     /// <summary>Builds the account <paramref name="name"/>, which must be one of <see cref="Names"/>.</summary>
     /// <exception cref="ConfigurationException">A key is missing or invalid.</exception>
     public MixpanelAccount Read(string name)
     {
-        if (_accounts is null || !_accounts.TryGetValue(name, out var value) || value is not TomlTable table)
+        if (_accounts is null || !_accounts.TryGetTable(name, out var table))
         {
             throw Fail(null, $"no account {Label(name)}; {DescribeNames()}");
         }
@@ -118,14 +121,14 @@ internal sealed class AccountTableReader
         };
     }
 
-    private string RequiredString(TomlTable table, string label, string key)
+    private string RequiredString(ConfigTable table, string label, string key)
     {
         if (!table.TryGetValue(key, out var value))
         {
             throw Fail(table.Line, $"{label} is missing '{key}'");
         }
 
-        if (value is not TomlString { Value: var text })
+        if (value.Value is not string text)
         {
             throw Fail(value.Line, $"{label} {key} must be a quoted string, not {value.Described}");
         }
@@ -138,46 +141,46 @@ internal sealed class AccountTableReader
         return text;
     }
 
-    private long? PositiveId(TomlTable table, string label, string key)
+    private long? PositiveId(ConfigTable table, string label, string key)
     {
         if (!table.TryGetValue(key, out var value))
         {
             return null;
         }
 
-        var id = value switch
+        var id = value.Value switch
         {
-            TomlInteger { Value: > 0 } integer => integer.Value,
-            TomlString { Value: var text } when long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 => parsed,
+            long integer and > 0 => integer,
+            string text when long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 => parsed,
             _ => (long?)null,
         };
         return id ?? throw Fail(value.Line, $"{label} {key} must be a positive whole number, written as {key} = 123456 or {key} = \"123456\"");
     }
 
-    private MixpanelRegion? Region(TomlTable table, string label)
+    private MixpanelRegion? Region(ConfigTable table, string label)
     {
         if (!table.TryGetValue("region", out var value))
         {
             return null;
         }
 
-        if (value is TomlString { Value: var text } && MixpanelRegions.TryParse(text, out var region))
+        if (value.Value is string text && MixpanelRegions.TryParse(text, out var region))
         {
             return region;
         }
 
-        var shown = value is TomlString s ? $"\"{s.Value}\"" : value.Described;
+        var shown = value.Value is string s ? $"\"{s}\"" : value.Described;
         throw Fail(value.Line, $"{label} region is {shown}; it must be \"us\", \"eu\" or \"in\" (or leave it out to detect the region)");
     }
 
-    private IReadOnlyDictionary<string, string> Headers(TomlTable table, string label)
+    private IReadOnlyDictionary<string, string> Headers(ConfigTable table, string label)
     {
         if (!table.TryGetValue("headers", out var value))
         {
             return ReadOnlyDictionary<string, string>.Empty;
         }
 
-        if (value is not TomlTable headers)
+        if (!table.TryGetTable("headers", out var headers))
         {
             throw Fail(value.Line, $"{label} headers must be a table, e.g. headers = {{ \"X-Source\" = \"copilot\" }}, not {value.Described}");
         }
@@ -186,20 +189,20 @@ internal sealed class AccountTableReader
         foreach (var headerName in headers.Keys)
         {
             headers.TryGetValue(headerName, out var header);
-            var shownName = TomlReader.FormatKey(headerName);
+            var shownName = ConfigDocument.FormatKey(headerName);
             if (!HttpHeaderRules.IsValidName(headerName))
             {
-                throw Fail(header!.Line, $"{label} headers: {shownName} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+                throw Fail(header.Line, $"{label} headers: {shownName} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
             }
 
             if (HttpHeaderRules.IsReserved(headerName))
             {
-                throw Fail(header!.Line, $"{label} headers: {shownName} cannot be set here; it is derived from the account's credentials");
+                throw Fail(header.Line, $"{label} headers: {shownName} cannot be set here; it is derived from the account's credentials");
             }
 
-            if (header is not TomlString { Value: var headerValue })
+            if (header.Value is not string headerValue)
             {
-                throw Fail(header!.Line, $"{label} headers: the value of {shownName} must be a quoted string, not {header!.Described}");
+                throw Fail(header.Line, $"{label} headers: the value of {shownName} must be a quoted string, not {header.Described}");
             }
 
             if (!HttpHeaderRules.IsValidValue(headerValue))
@@ -210,21 +213,21 @@ internal sealed class AccountTableReader
             if (!result.TryAdd(headerName, headerValue))
             {
                 var other = result.Keys.First(k => string.Equals(k, headerName, StringComparison.OrdinalIgnoreCase));
-                throw Fail(header.Line, $"{label} headers: {shownName} repeats {TomlReader.FormatKey(other)} (header names ignore case)");
+                throw Fail(header.Line, $"{label} headers: {shownName} repeats {ConfigDocument.FormatKey(other)} (header names ignore case)");
             }
         }
 
         return new ReadOnlyDictionary<string, string>(result);
     }
 
-    private Uri? Url(TomlTable table, string label, string key)
+    private Uri? Url(ConfigTable table, string label, string key)
     {
         if (!table.TryGetValue(key, out var value))
         {
             return null;
         }
 
-        if (value is not TomlString { Value: var text })
+        if (value.Value is not string text)
         {
             throw Fail(value.Line, $"{label} {key} must be a quoted URL string, not {value.Described}");
         }

@@ -21,13 +21,11 @@ internal static class ConfigFile
 
     /// <summary>Checks and parses the file at <paramref name="path"/>, which the caller has seen to exist.</summary>
     /// <exception cref="ConfigurationException">The file is unsafe, unreadable or not valid TOML.</exception>
-    public static TomlTable Load(string path)
-    {
-        var text = ReadChecked(path);
-        return TomlReader.Parse(text, path);
-    }
+    public static ConfigTable Load(string path) => ConfigDocument.Parse(ReadChecked(path), path);
 
-    private static string ReadChecked(string path)
+    /// <summary>Reads the file at <paramref name="path"/> after the same safety checks as <see cref="Load"/>.</summary>
+    /// <exception cref="ConfigurationException">The file is unsafe or unreadable.</exception>
+    public static string ReadChecked(string path)
     {
         try
         {
