@@ -1,32 +1,24 @@
-using System.Net;
-using System.Text;
-using MixpanelData.Configuration;
-using MixpanelData.Http;
 using MixpanelData.Queries;
-using MixpanelData.Storage;
 
-namespace MixpanelData.Tests.Workspaces;
+namespace MixpanelData.Tests.Contracts;
 
 /// <summary>
 /// The shapes Mixpanel documents but the emulator (which answers tidily) does not produce: series out of order, dates
 /// missing from value maps, property entries without counts, custom-event funnel steps, saved reports without
 /// <c>meta</c>, frequency without its <c>data</c> wrapper. Each body is the documentation's own example
-/// (reference/mixpanel-api.md §7), answered by a stand-in for Mixpanel's server.
+/// (reference/mixpanel-api.md §7), served by WireMock over loopback.
 /// </summary>
 public sealed class MixpanelWireShapeTests
 {
-    private static (MixpanelData.Workspace Workspace, CannedMixpanel Server) Create(params (string Path, string Body)[] answers)
+    private static (MixpanelData.Workspace Workspace, MixpanelWire Server) Create(params (string Path, string Body)[] answers)
     {
-        var server = new CannedMixpanel(answers);
-        var workspace = new MixpanelData.Workspace(new WorkspaceOptions
+        var server = new MixpanelWire();
+        foreach (var (path, body) in answers)
         {
-            Account = new MixpanelAccount("t", new Credentials("demo", "demo", 1, MixpanelRegion.Us), "test"),
-            PrimaryHandler = server,
-            Store = new LocalStoreOptions { Mode = LocalStoreMode.InMemory },
-            RateLimits = new RateLimitOptions { Disabled = true },
-            Retry = new RetryOptions { MaxRetries = 0 },
-        });
-        return (workspace, server);
+            server.Answer("GET", path, body);
+        }
+
+        return (server.Workspace(), server);
     }
 
     [Test]
@@ -62,7 +54,7 @@ public sealed class MixpanelWireShapeTests
         Assert.That(result.Series, Has.Count.EqualTo(24));
         Assert.That(result.Series[9], Is.EqualTo("2011-08-07 09:00:00"));
         Assert.That(result.Segments.Select(s => (s.Name, s.Values[9], s.Values[10])), Is.EqualTo(new[] { ("Android", 5.0, 0.0), ("iOS", 0.0, 3.0) }));
-        Assert.That(server.LastQuery["limit"], Is.EqualTo("61"), "one more than the limit, to know whether segments were cut off");
+        Assert.That(MixpanelWire.Query(server.Requests[^1])["limit"], Is.EqualTo("61"), "one more than the limit, to know whether segments were cut off");
     }
 
     [Test]
@@ -142,8 +134,8 @@ public sealed class MixpanelWireShapeTests
 
         Assert.That(result.Periods.Select(p => p.Date), Is.EqualTo(new[] { "2012-01-01", "2012-01-02" }));
         Assert.That(result.Periods[1].Counts, Is.EqualTo(new long[] { 495, 204, 117 }));
-        Assert.That(server.LastQuery["unit"], Is.EqualTo("day"));
-        Assert.That(server.LastQuery["addiction_unit"], Is.EqualTo("hour"));
+        Assert.That(MixpanelWire.Query(server.Requests[^1])["unit"], Is.EqualTo("day"));
+        Assert.That(MixpanelWire.Query(server.Requests[^1])["addiction_unit"], Is.EqualTo("hour"));
     }
 
     [Test]
@@ -158,8 +150,8 @@ public sealed class MixpanelWireShapeTests
         var result = await ws.Query.RetentionAsync(new RetentionQuery(new(2024, 3, 18), new(2024, 3, 19)) { BornEvent = "Signup", IntervalCount = 2 });
 
         Assert.That(result.Overall.Cohorts.Select(c => (c.Date, c.First)), Is.EqualTo(new[] { ("2024-03-18", 2L), ("2024-03-19", 10L) }));
-        Assert.That(server.LastQuery["unit"], Is.EqualTo("day"));
-        Assert.That(server.LastQuery.ContainsKey("interval"), Is.False, "never interval and unit together");
+        Assert.That(MixpanelWire.Query(server.Requests[^1])["unit"], Is.EqualTo("day"));
+        Assert.That(MixpanelWire.Query(server.Requests[^1]).ContainsKey("interval"), Is.False, "never interval and unit together");
     }
 
     [Test]
@@ -176,7 +168,7 @@ public sealed class MixpanelWireShapeTests
         var result = await ws.Query.SegmentationAsync(new SegmentationQuery("Rare Event", new(2026, 3, 2), new(2026, 3, 2)));
 
         Assert.That(result.Segments, Is.Empty);
-        Assert.That(server.Paths, Is.EqualTo(new[] { "/api/query/segmentation", "/api/query/events/names" }));
+        Assert.That(server.Requests.Select(r => r.RequestMessage.Path), Is.EqualTo(new[] { "/api/query/segmentation", "/api/query/events/names" }));
     }
 
     [Test]
@@ -190,26 +182,5 @@ public sealed class MixpanelWireShapeTests
 
         Assert.That(ex!.RequestPath, Is.EqualTo("/api/query/segmentation"));
         Assert.That(ex.ResponseExcerpt, Does.Contain("envelope"));
-    }
-
-    /// <summary>A stand-in for Mixpanel's server that answers fixed bodies by path (not our code: the far end of the wire).</summary>
-    private sealed class CannedMixpanel((string Path, string Body)[] answers) : HttpMessageHandler
-    {
-        public Dictionary<string, string> LastQuery { get; private set; } = [];
-
-        public List<string> Paths { get; } = [];
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var path = request.RequestUri!.AbsolutePath;
-            Paths.Add(path);
-            LastQuery = request.RequestUri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2))
-                .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);
-            var body = answers.FirstOrDefault(a => a.Path == path).Body;
-            return Task.FromResult(body is null
-                ? new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("""{"error": "not found"}""", Encoding.UTF8, "application/json"), RequestMessage = request }
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json"), RequestMessage = request });
-        }
     }
 }
