@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MixpanelData.Storage;
-using MixpanelData.Storage.Native;
 
 // Ingestion benchmark: N synthetic export events as JSONL on disk, then, each in a fresh child process
 // (so peak RSS is per phase):
@@ -107,7 +106,7 @@ static async Task RunPhase(string phase, string file)
     else
     {
         var path = Path.Combine(Path.GetTempPath(), "mixpanel-data", "bench-" + Guid.NewGuid().ToString("N") + ".duckdb");
-        using var database = DuckDbDatabase.Acquire(path, Environment.GetEnvironmentVariable("BENCH_MEMORY_LIMIT"));
+        using var database = StoreDatabase.Acquire(path, Environment.GetEnvironmentVariable("BENCH_MEMORY_LIMIT"));
         using var connection = database.Connect();
         // The sandbox only lets DuckDB read the spool folder (symlinks are resolved), so the file is copied
         // into it before the clock starts.

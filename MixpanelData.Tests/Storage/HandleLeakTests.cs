@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MixpanelData.Storage;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Tests.Storage;
 
@@ -30,7 +29,7 @@ public sealed class HandleLeakTests
             TestContext.Out.WriteLine($"fds {fdsBefore} → {fdsAfter}; RSS {rssBefore / 1048576} MB → {rssAfter / 1048576} MB");
             Assert.That(fdsAfter, Is.LessThanOrEqualTo(fdsBefore + 2));
             Assert.That(rssAfter - rssBefore, Is.LessThan(64L * 1024 * 1024));
-            Assert.That(DuckDbDatabase.OpenFileCount, Is.EqualTo(0));
+            Assert.That(StoreDatabase.OpenFileCount, Is.EqualTo(0));
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MixpanelData.Storage;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Tests.Storage;
 
@@ -267,16 +266,16 @@ public sealed class LocalStoreTests
     public async Task Open_SameFileTwice_SharesOneDatabaseAndClosesAfterTheLast()
     {
         var path = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", Guid.NewGuid().ToString("N") + ".duckdb");
-        var before = DuckDbDatabase.OpenFileCount;
+        var before = StoreDatabase.OpenFileCount;
         var first = LocalStore.Open(new LocalStoreOptions { Path = path });
         var second = LocalStore.Open(new LocalStoreOptions { Path = path });
-        Assert.That(DuckDbDatabase.OpenFileCount, Is.EqualTo(before + 1));
+        Assert.That(StoreDatabase.OpenFileCount, Is.EqualTo(before + 1));
         await first.SqlAsync("CREATE TABLE shared AS SELECT 42 AS v");
         Assert.That(await second.SqlScalarAsync("SELECT v FROM shared"), Is.EqualTo(42));
         await first.DisposeAsync();
         Assert.That(await second.SqlScalarAsync("SELECT v FROM shared"), Is.EqualTo(42));
         await second.DisposeAsync();
-        Assert.That(DuckDbDatabase.OpenFileCount, Is.EqualTo(before));
+        Assert.That(StoreDatabase.OpenFileCount, Is.EqualTo(before));
         File.Delete(path);
     }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Storage;
 
@@ -107,7 +106,7 @@ public sealed partial class LocalStore
     /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Each load
     /// is its own transaction unless the caller opened one (then the caller commits or rolls back).
     /// </summary>
-    private async Task LoadLinesAsync(DuckDbConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task LoadLinesAsync(StoreConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var spool = new SpoolWriter(_database.SpoolDirectory);
         Task pending = Task.CompletedTask;
@@ -214,13 +213,21 @@ public sealed partial class LocalStore
                         var profiles = page.ValueKind == JsonValueKind.Array ? page
                             : page.ValueKind == JsonValueKind.Object && page.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array ? results
                             : throw new LocalStoreException("A profile page is neither an array nor an object with a \"results\" array.", "InvalidInput");
-                        foreach (var profile in profiles.EnumerateArray())
+                        StoreConnection.Guard(() =>
                         {
-                            AppendProfile(appender, profile, state);
-                        }
+                            foreach (var profile in profiles.EnumerateArray())
+                            {
+                                AppendProfile(appender, profile, state);
+                            }
+                            return 0;
+                        });
                         progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
                     }
-                    appender.Close();
+                    StoreConnection.Guard(() =>
+                    {
+                        appender.Close();
+                        return 0;
+                    });
                 }
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
                 var (inserted, total) = await Task.Run(() =>
@@ -247,7 +254,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static void AppendProfile(DuckDbAppender appender, JsonElement profile, LineState state)
+    private static void AppendProfile(DuckDB.NET.Data.DuckDBAppender appender, JsonElement profile, LineState state)
     {
         state.LineNumber++;
         var raw = profile.GetRawText();
@@ -266,10 +273,11 @@ public sealed partial class LocalStore
         {
             lastSeen = parsed;
         }
-        appender.AppendVarchar(id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText());
-        appender.AppendVarchar(properties.ValueKind == JsonValueKind.Object ? properties.GetRawText() : "{}");
-        appender.AppendTimestamp(lastSeen);
-        appender.EndRow();
+        appender.CreateRow()
+            .AppendValue(id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
+            .AppendValue(properties.ValueKind == JsonValueKind.Object ? properties.GetRawText() : "{}")
+            .AppendValue(lastSeen)
+            .EndRow();
         state.Rows++;
     }
 
@@ -332,7 +340,7 @@ public sealed partial class LocalStore
         state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
     }
 
-    private static void LoadSegment(DuckDbConnection connection, string stage, string path)
+    private static void LoadSegment(StoreConnection connection, string stage, string path)
     {
         try
         {
@@ -358,7 +366,7 @@ public sealed partial class LocalStore
     /// a catalog change (drop the old table, rename the staging table); appending copies the new,
     /// de-duplicated rows.
     /// </summary>
-    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<DuckDbConnection>? beforeCommit = null)
+    private static (long Inserted, long Total) Publish(StoreConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<StoreConnection>? beforeCommit = null)
     {
         var target = StoreIdentifiers.Quote(name);
         long inserted = rowsRead;
@@ -378,14 +386,14 @@ public sealed partial class LocalStore
                 if (kind == "events")
                 {
                     // Skip $insert_ids already in the table and repeats within this load; rows without one are kept.
-                    inserted = Convert.ToInt64(connection.Scalar(
+                    inserted = connection.Execute(
                         $"INSERT INTO {target} SELECT s.* FROM (SELECT * FROM {stage} QUALIFY insert_id IS NULL OR row_number() OVER (PARTITION BY insert_id) = 1) s " +
-                        $"WHERE s.insert_id IS NULL OR NOT EXISTS (SELECT 1 FROM {target} t WHERE t.insert_id = s.insert_id)"), CultureInfo.InvariantCulture);
+                        $"WHERE s.insert_id IS NULL OR NOT EXISTS (SELECT 1 FROM {target} t WHERE t.insert_id = s.insert_id)");
                 }
                 else
                 {
                     connection.Execute($"DELETE FROM {target} WHERE distinct_id IN (SELECT distinct_id FROM {stage})");
-                    inserted = Convert.ToInt64(connection.Scalar($"INSERT INTO {target} SELECT * FROM {stage}"), CultureInfo.InvariantCulture);
+                    inserted = connection.Execute($"INSERT INTO {target} SELECT * FROM {stage}");
                 }
                 connection.Execute($"DROP TABLE {stage}");
             }
@@ -416,7 +424,7 @@ public sealed partial class LocalStore
     /// </summary>
     private void DropStage(string stage)
     {
-        DuckDbConnection? cleaner = null;
+        StoreConnection? cleaner = null;
         try
         {
             cleaner = _database.Connect();
@@ -436,7 +444,7 @@ public sealed partial class LocalStore
     }
 
     /// <summary>Rolls the caller's transaction back (a staged fetch's day being loaded).</summary>
-    private static void Abandon(DuckDbConnection connection, ref bool discard)
+    private static void Abandon(StoreConnection connection, ref bool discard)
     {
         try
         {
