@@ -195,7 +195,7 @@ public sealed class StoreConnectionTests
     }
 
     [Test]
-    public void Query_SpoolDirectory_IsReadableDespiteSandbox()
+    public void Query_PrivateFolder_IsTheOneFolderTheSandboxAllows()
     {
         var path = Path.Combine(_database.SpoolDirectory, "x.ndjson");
         File.WriteAllText(path, "{\"a\":1}\n{\"a\":2}\n");

@@ -9,8 +9,9 @@ namespace MixpanelData.Storage;
 /// <para>
 /// Safety. The database is opened sandboxed (no file or URL access, no ATTACH, no extension
 /// INSTALL/LOAD, configuration locked), so SQL given to <see cref="SqlAsync"/> cannot read the
-/// credentials file or write anywhere. The store's own bulk loads go through a private spool folder
-/// that the sandbox allows, written only by the store (see <see cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>).
+/// credentials file or write anywhere but the store's private folder (mode 0700, where DuckDB spills past its
+/// memory limit). The store's own bulk loads go through DuckDB.NET's appender (see
+/// <see cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>).
 /// Table names are validated and quoted, never spliced. Every query has a timeout that interrupts DuckDB.
 /// With <see cref="LocalStoreOptions.ReadOnly"/>, user SQL may only read.
 /// </para>
@@ -126,9 +127,10 @@ public sealed partial class LocalStore : IAsyncDisposable
         "filters VARCHAR, row_count BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL)";
 
     /// <summary>
-    /// Runs SQL (one or more statements; the last one's rows are returned) under the sandbox and the
-    /// statement timeout. In read-only mode anything but SELECT/EXPLAIN is refused before it runs.
-    /// Transaction statements are refused: each call is its own transaction.
+    /// Runs SQL (one or more statements; the last result set is returned, empty when no statement returns
+    /// rows) under the sandbox and the statement timeout, in one transaction. In read-only mode anything but
+    /// SELECT/EXPLAIN is refused before it runs. Transaction statements are refused: each call is its own
+    /// transaction.
     /// </summary>
     /// <exception cref="LocalStoreException">DuckDB rejected the SQL (<see cref="LocalStoreException.ErrorType"/> says how), it was refused, or it timed out (<c>Timeout</c>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the query was interrupted.</exception>
@@ -212,11 +214,15 @@ public sealed partial class LocalStore : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Whether DuckDB's parser sees only SELECT statements in <paramref name="sql"/> (or in what follows a leading EXPLAIN); syntax errors pass, to fail with DuckDB's own message.</summary>
+    /// <summary>
+    /// Whether DuckDB's parser sees only SELECT statements in <paramref name="sql"/>, or a leading EXPLAIN followed
+    /// by only SELECT statements. Text that does not parse passes: DuckDB then refuses it with its own syntax error
+    /// before running any of it.
+    /// </summary>
     private static bool ReadsOnly(StoreConnection connection, string sql)
     {
-        var verdict = Serialize(connection, sql);
-        if (verdict is null)
+        var verdict = Parse(connection, sql);
+        if (verdict != ParseVerdict.Other)
         {
             return true;
         }
@@ -225,21 +231,27 @@ public sealed partial class LocalStore : IAsyncDisposable
         return trimmed.Length > explain.Length
             && trimmed.StartsWith(explain, StringComparison.OrdinalIgnoreCase)
             && char.IsWhiteSpace(trimmed[explain.Length])
-            && Serialize(connection, trimmed[explain.Length..]) is null;
+            && Parse(connection, trimmed[explain.Length..]) == ParseVerdict.OnlySelects;
     }
 
-    /// <summary>Null when every statement is a SELECT (or the text does not parse); otherwise DuckDB's reason.</summary>
-    private static string? Serialize(StoreConnection connection, string sql)
+    private enum ParseVerdict
+    {
+        OnlySelects,
+        Other,
+        SyntaxError,
+    }
+
+    /// <summary>DuckDB's <c>json_serialize_sql</c> serializes SELECT statements only and reports anything else as an error.</summary>
+    private static ParseVerdict Parse(StoreConnection connection, string sql)
     {
         var json = (string?)connection.Scalar("SELECT json_serialize_sql(?::VARCHAR)", sql);
         using var document = JsonDocument.Parse(json ?? "{}");
         var root = document.RootElement;
-        if (!root.TryGetProperty("error", out var error) || !error.GetBoolean())
+        if (root.TryGetProperty("error", out var error) && !error.GetBoolean())
         {
-            return null;
+            return ParseVerdict.OnlySelects;
         }
-        var kind = root.TryGetProperty("error_type", out var type) ? type.GetString() : null;
-        return kind == "parser" ? null : root.TryGetProperty("error_message", out var message) ? message.GetString() ?? "refused" : "refused";
+        return root.TryGetProperty("error_type", out var type) && type.GetString() == "parser" ? ParseVerdict.SyntaxError : ParseVerdict.Other;
     }
 
     private static SqlResult ToResult(QueryData data) =>

@@ -15,7 +15,7 @@ namespace MixpanelData.Storage;
 /// <para>
 /// Every database is opened sandboxed: extension auto-install/auto-load off (start-up options), then, on the
 /// root connection before any other exists, external access off (no files, URLs, ATTACH, INSTALL/LOAD) except a
-/// private spool folder (<see cref="SpoolDirectory"/>, mode 0700) that the store itself bulk-loads from, and the
+/// private folder (<see cref="SpoolDirectory"/>, mode 0700) where DuckDB spills past its memory limit, and the
 /// configuration locked so SQL cannot undo any of it. These settings are database-wide, which is why every user
 /// of a file shares them.
 /// </para>
