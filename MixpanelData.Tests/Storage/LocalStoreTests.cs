@@ -344,6 +344,24 @@ public sealed class LocalStoreTests
     }
 
     [Test]
+    public void Open_PathThatIsAFolder_SaysWhichFileAndWhatDuckDbSaid()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", "not-a-file-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var error = Assert.Throws<LocalStoreException>(() => LocalStore.Open(new LocalStoreOptions { Path = folder }))!;
+            Assert.That(error.Message, Does.StartWith($"Could not open the DuckDB database at {folder}: IO Error:"), error.Message);
+            Assert.That(error.ErrorType, Is.EqualTo("IO"));
+            Assert.That(() => LocalStore.Open(new LocalStoreOptions { Path = folder }), Throws.InstanceOf<LocalStoreException>(), "the failed open was not kept for the next caller");
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
+    [Test]
     public void Open_FileModeWithoutPathOrProject_ThrowsConfiguration()
     {
         Assert.That(() => LocalStore.Open(new LocalStoreOptions()), Throws.InstanceOf<ConfigurationException>());

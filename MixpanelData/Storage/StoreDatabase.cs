@@ -142,7 +142,10 @@ internal sealed class StoreDatabase : IDisposable
         {
             root.Dispose();
             TryDelete(spool);
-            throw new LocalStoreException($"Could not open the DuckDB database{(path is null ? "" : " at " + path)}: {error.Message}", StoreErrors.NameFromMessage(error.Message) ?? "IO", error);
+            // DuckDB.NET prefixes DuckDB's own message ("IO Error: Could not set lock on file …").
+            const string prefix = "DuckDBOpen failed: ";
+            var message = error.Message.StartsWith(prefix, StringComparison.Ordinal) ? error.Message[prefix.Length..] : error.Message;
+            throw new LocalStoreException($"Could not open the DuckDB database{(path is null ? "" : " at " + path)}: {message}", StoreErrors.NameFromMessage(message) ?? "IO", error);
         }
         var opened = new StoreDatabase(path, connectionString, root, spool, readOnlyAccess);
         try
