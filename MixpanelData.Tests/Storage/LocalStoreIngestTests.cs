@@ -17,7 +17,7 @@ public sealed class LocalStoreIngestTests
     [Test]
     public async Task IngestEventsAsync_200kEvents_ExactCountsAndDistinctInsertIds()
     {
-        _store.SpoolSegmentBytes = 8 * 1024 * 1024; // several segments, loaded while the next is written
+        _store.FlushBytes = 8 * 1024 * 1024; // several appender flushes
         var progress = new List<IngestProgress>();
         var result = await _store.IngestEventsAsync(
             "events",
@@ -100,7 +100,7 @@ public sealed class LocalStoreIngestTests
     public async Task IngestEventsAsync_StreamFailsHalfway_PreviousTableUntouched()
     {
         await _store.IngestEventsAsync("events", TestEvents.Stream(0, 1000));
-        _store.SpoolSegmentBytes = 256 * 1024; // segments are already loaded into staging when the failure hits
+        _store.FlushBytes = 256 * 1024; // rows are already flushed into staging when the failure hits
         var source = TestEvents.Stream(5000, 50_000);
         var failing = new FailingStream(source, source.Length / 2, new IOException("connection reset"));
         Assert.That(async () => await _store.IngestEventsAsync("events", failing), Throws.InstanceOf<IOException>());
@@ -114,7 +114,7 @@ public sealed class LocalStoreIngestTests
     public async Task IngestEventsAsync_CancelledHalfway_PreviousTableUntouchedWithinOneSecond()
     {
         await _store.IngestEventsAsync("events", TestEvents.Stream(0, 1000));
-        _store.SpoolSegmentBytes = 256 * 1024;
+        _store.FlushBytes = 256 * 1024;
         var source = TestEvents.Stream(5000, 50_000);
         var stalled = new FailingStream(source, source.Length / 2); // stops sending half way
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
@@ -182,7 +182,7 @@ public sealed class LocalStoreIngestTests
         try
         {
             await using var store = LocalStore.Open(new LocalStoreOptions { Path = path });
-            store.SpoolSegmentBytes = 256 * 1024; // several committed segment loads before the failure
+            store.FlushBytes = 256 * 1024; // several committed flushes before the failure
             await store.IngestEventsAsync("events", TestEvents.Stream(0, 1000));
             var source = TestEvents.Stream(5000, 50_000);
             Assert.That(async () => await store.IngestEventsAsync("events", new FailingStream(source, source.Length / 2, new IOException("reset"))),

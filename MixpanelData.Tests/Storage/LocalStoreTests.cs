@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MixpanelData.Storage;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Tests.Storage;
 
@@ -92,6 +91,10 @@ public sealed class LocalStoreTests
     [TestCase("UPDATE events SET event_name = 'x'")]
     [TestCase("DROP TABLE events")]
     [TestCase("SELECT 1; DROP TABLE events")]
+    [TestCase("EXPLAIN ANALYZE DELETE FROM events")]
+    [TestCase("EXPLAIN SELECT 1; DELETE FROM events")]
+    [TestCase("/* a comment */ DELETE FROM events")]
+    [TestCase("COMMIT; DELETE FROM events")]
     public async Task SqlAsync_ReadOnlyStore_RefusesWrites(string sql)
     {
         var path = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", Guid.NewGuid().ToString("N") + ".duckdb");
@@ -106,6 +109,55 @@ public sealed class LocalStoreTests
             Assert.That(error.ErrorType, Is.EqualTo("Permission"));
             Assert.That(await reader.SqlScalarAsync("SELECT count(*) FROM events"), Is.EqualTo(5L), "reads still work and nothing changed");
             Assert.That(async () => await reader.DropTableAsync("events"), Throws.InstanceOf<LocalStoreException>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public async Task SqlAsync_ScriptFailingHalfway_IsRolledBackAsAWhole()
+    {
+        var error = (await Assert.ThrowsAsync<LocalStoreException>(async () =>
+            await _store.SqlAsync("CREATE TABLE half AS SELECT 1 AS a; DELETE FROM events; SELECT * FROM no_such_table")))!;
+        Assert.That(error.ErrorType, Is.EqualTo("Catalog"));
+        Assert.That(await _store.SqlScalarAsync("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'"), Is.EqualTo(0L), "the CREATE was undone");
+        Assert.That(await _store.SqlScalarAsync("SELECT count(*) FROM events"), Is.EqualTo(12L), "the DELETE was undone");
+    }
+
+    [TestCase("CREATE TABLE early AS SELECT 1; COMMIT")]
+    [TestCase("ROLLBACK; CREATE TABLE early AS SELECT 1")]
+    public async Task SqlAsync_ScriptEndingTheCallsTransaction_IsReportedAndTheStoreStaysUsable(string sql)
+    {
+        var error = (await Assert.ThrowsAsync<LocalStoreException>(async () => await _store.SqlAsync(sql)))!;
+        Assert.That(error.ErrorType, Is.EqualTo("Permission"), error.Message);
+        Assert.That(error.Message, Does.Contain("Transaction statements are not allowed"));
+        // Every pooled connection is back in autocommit: a failing script is still rolled back as a whole.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.That(async () => await _store.SqlAsync("DELETE FROM events; SELECT * FROM no_such_table"), Throws.InstanceOf<LocalStoreException>());
+            Assert.That(await _store.SqlScalarAsync("SELECT count(*) FROM events"), Is.EqualTo(12L));
+        }
+    }
+
+    [TestCase("EXPLAIN SELECT count(*) FROM events")]
+    [TestCase("DESCRIBE events")]
+    [TestCase("SUMMARIZE events")]
+    [TestCase("FROM events SELECT event_name LIMIT 1")]
+    [TestCase("WITH e AS (SELECT * FROM events) SELECT count(*) FROM e")]
+    public async Task SqlAsync_ReadOnlyStore_RunsReads(string sql)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", Guid.NewGuid().ToString("N") + ".duckdb");
+        try
+        {
+            await using (var file = LocalStore.Open(new LocalStoreOptions { Path = path }))
+            {
+                await file.IngestEventsAsync("events", TestEvents.Stream(0, 5));
+            }
+            await using var readOnly = LocalStore.Open(new LocalStoreOptions { Path = path, ReadOnly = true });
+            var result = await readOnly.SqlAsync(sql);
+            Assert.That(result.Rows, Is.Not.Empty);
         }
         finally
         {
@@ -267,16 +319,16 @@ public sealed class LocalStoreTests
     public async Task Open_SameFileTwice_SharesOneDatabaseAndClosesAfterTheLast()
     {
         var path = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", Guid.NewGuid().ToString("N") + ".duckdb");
-        var before = DuckDbDatabase.OpenFileCount;
+        var before = StoreDatabase.OpenFileCount;
         var first = LocalStore.Open(new LocalStoreOptions { Path = path });
         var second = LocalStore.Open(new LocalStoreOptions { Path = path });
-        Assert.That(DuckDbDatabase.OpenFileCount, Is.EqualTo(before + 1));
+        Assert.That(StoreDatabase.OpenFileCount, Is.EqualTo(before + 1));
         await first.SqlAsync("CREATE TABLE shared AS SELECT 42 AS v");
         Assert.That(await second.SqlScalarAsync("SELECT v FROM shared"), Is.EqualTo(42));
         await first.DisposeAsync();
         Assert.That(await second.SqlScalarAsync("SELECT v FROM shared"), Is.EqualTo(42));
         await second.DisposeAsync();
-        Assert.That(DuckDbDatabase.OpenFileCount, Is.EqualTo(before));
+        Assert.That(StoreDatabase.OpenFileCount, Is.EqualTo(before));
         File.Delete(path);
     }
 
@@ -289,6 +341,24 @@ public sealed class LocalStoreTests
         Assert.That(File.Exists(path), Is.True);
         await store.DisposeAsync();
         Assert.That(File.Exists(path), Is.False);
+    }
+
+    [Test]
+    public void Open_PathThatIsAFolder_SaysWhichFileAndWhatDuckDbSaid()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mixpanel-data-tests", "not-a-file-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var error = Assert.Throws<LocalStoreException>(() => LocalStore.Open(new LocalStoreOptions { Path = folder }))!;
+            Assert.That(error.Message, Does.StartWith($"Could not open the DuckDB database at {folder}: IO Error:"), error.Message);
+            Assert.That(error.ErrorType, Is.EqualTo("IO"));
+            Assert.That(() => LocalStore.Open(new LocalStoreOptions { Path = folder }), Throws.InstanceOf<LocalStoreException>(), "the failed open was not kept for the next caller");
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
     }
 
     [Test]

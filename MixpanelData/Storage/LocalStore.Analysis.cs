@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Storage;
 
@@ -105,7 +104,7 @@ public sealed partial class LocalStore
         }, _options.StatementTimeout, cancellationToken);
     }
 
-    private static void RequireColumns(DuckDbConnection connection, string table, params string[] required)
+    private static void RequireColumns(StoreConnection connection, string table, params string[] required)
     {
         var columns = ReadColumns(connection, table);
         var missing = required.Where(r => !columns.Any(c => string.Equals(c.Name, r, StringComparison.OrdinalIgnoreCase))).ToArray();

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Storage;
 
@@ -16,16 +15,19 @@ public sealed partial class LocalStore
     /// <summary>The <see cref="LocalStoreException.ErrorType"/> of a load refused because the export ended with <c>terminated early</c>.</summary>
     public const string TerminatedEarlyError = "TerminatedEarly";
 
-    /// <summary>Spool segment size: DuckDB loads one segment while the next is being written.</summary>
-    internal long SpoolSegmentBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Input bytes after which the appender is closed and reopened: its rows are then flushed into the staging
+    /// table (committed, unless the caller holds a transaction), so DuckDB can write and evict them.
+    /// </summary>
+    internal long FlushBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
     /// Loads Mixpanel export JSONL (already decompressed; one <c>{"event":…,"properties":{"time":…,…}}</c> per line)
     /// into an events table (<c>event_name, event_time (UTC), distinct_id, insert_id, properties JSON</c>).
     /// <para>
-    /// How: lines are checked and spooled to files in the store's private spool folder, and DuckDB bulk-loads
-    /// each file with <c>read_ndjson</c> into a staging table while the next is written. Each load commits on
-    /// its own, so DuckDB writes finished row groups to the file and can evict them: with a file-backed store
+    /// How: each line is checked and its columns read in one parse (<see cref="EventLineValidator"/>), and
+    /// DuckDB.NET's appender writes them into a staging table, flushed every <see cref="FlushBytes"/> of input.
+    /// Each flush commits on its own, so DuckDB writes finished row groups to the file and can evict them: with a file-backed store
     /// (and its <see cref="LocalStoreOptions.MemoryLimit"/>), memory does not grow with the number of events;
     /// an in-memory store holds the whole table in memory by definition. The staging table then replaces (or
     /// is appended to) the target in one short transaction together with its metadata row. A failure or
@@ -103,33 +105,38 @@ public sealed partial class LocalStore
     }
 
     /// <summary>
-    /// Reads export JSONL to its end, checking and spooling each line and bulk-loading the spool into
-    /// <paramref name="stage"/> one segment at a time (one segment loads while the next is written). Each load
-    /// is its own transaction unless the caller opened one (then the caller commits or rolls back).
+    /// Reads export JSONL to its end, checking each line and appending its columns to <paramref name="stage"/>
+    /// (an unquoted staging table name) through DuckDB.NET's appender. The appender is closed and reopened every
+    /// <see cref="FlushBytes"/> of input; each close flushes its rows, in their own transaction unless the caller
+    /// opened one (then the caller commits or rolls back).
     /// </summary>
-    private async Task LoadLinesAsync(DuckDbConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task LoadLinesAsync(StoreConnection connection, string stage, PipeReader jsonl, LineState state, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        var spool = new SpoolWriter(_database.SpoolDirectory);
-        Task pending = Task.CompletedTask;
+        var appender = connection.CreateAppender(stage);
         try
         {
             long lastReport = 0;
+            long lastFlush = 0;
             while (true)
             {
                 var read = await jsonl.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var buffer = read.Buffer;
-                while (TryTakeLine(ref buffer, out var line))
+                StoreConnection.Guard(() =>
                 {
-                    AcceptLine(line, state, spool);
-                }
+                    while (TryTakeLine(ref buffer, out var line))
+                    {
+                        AcceptLine(line, state, appender);
+                    }
+                    if (read.IsCompleted && !buffer.IsEmpty)
+                    {
+                        AcceptLine(buffer, state, appender);
+                    }
+                    return 0;
+                });
                 if (read.IsCompleted)
                 {
-                    if (!buffer.IsEmpty)
-                    {
-                        AcceptLine(buffer, state, spool);
-                    }
                     state.Bytes += read.Buffer.Length;
-                    jsonl.AdvanceTo(buffer.End);
+                    jsonl.AdvanceTo(read.Buffer.End);
                     break;
                 }
                 if (buffer.Length > MaxLineBytes)
@@ -138,13 +145,17 @@ public sealed partial class LocalStore
                 }
                 state.Bytes += read.Buffer.Length - buffer.Length;
                 jsonl.AdvanceTo(buffer.Start, buffer.End);
-                if (spool.CurrentBytes >= SpoolSegmentBytes)
+                if (state.Bytes - lastFlush >= FlushBytes)
                 {
-                    // Awaiting the previous load first keeps the connection single-threaded and the spool
-                    // bounded to two segments.
-                    var segment = spool.Seal()!;
-                    await pending.ConfigureAwait(false);
-                    pending = Task.Run(() => LoadSegment(connection, stage, segment), CancellationToken.None);
+                    lastFlush = state.Bytes;
+                    var full = appender;
+                    appender = null;
+                    await Task.Run(() => StoreConnection.Guard(() =>
+                    {
+                        full.Close();
+                        return 0;
+                    }), CancellationToken.None).ConfigureAwait(false);
+                    appender = connection.CreateAppender(stage);
                 }
                 if (progress is not null && state.Bytes - lastReport >= 4 * 1024 * 1024)
                 {
@@ -152,28 +163,24 @@ public sealed partial class LocalStore
                     progress.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
                 }
             }
-            var last = spool.Seal();
-            await pending.ConfigureAwait(false);
-            pending = Task.CompletedTask;
-            if (last is not null)
+            var last = appender;
+            appender = null;
+            await Task.Run(() => StoreConnection.Guard(() =>
             {
-                await Task.Run(() => LoadSegment(connection, stage, last), CancellationToken.None).ConfigureAwait(false);
-            }
+                last.Close();
+                return 0;
+            }), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
+            // A load that failed part-way abandons its unflushed rows (the staging table is dropped or rolled back).
             try
             {
-                await pending.ConfigureAwait(false);
+                appender?.Dispose();
             }
-            catch (LocalStoreException)
-            {
-                // The load's own failure was already surfaced (or superseded by the failure that got us here).
-            }
-            catch (OperationCanceledException)
+            catch (Exception error) when (error is DuckDB.NET.Data.DuckDBException or InvalidOperationException or OperationCanceledException)
             {
             }
-            spool.Dispose();
         }
     }
 
@@ -214,13 +221,21 @@ public sealed partial class LocalStore
                         var profiles = page.ValueKind == JsonValueKind.Array ? page
                             : page.ValueKind == JsonValueKind.Object && page.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array ? results
                             : throw new LocalStoreException("A profile page is neither an array nor an object with a \"results\" array.", "InvalidInput");
-                        foreach (var profile in profiles.EnumerateArray())
+                        StoreConnection.Guard(() =>
                         {
-                            AppendProfile(appender, profile, state);
-                        }
+                            foreach (var profile in profiles.EnumerateArray())
+                            {
+                                AppendProfile(appender, profile, state);
+                            }
+                            return 0;
+                        });
                         progress?.Report(new IngestProgress(state.Rows, state.Bytes, state.Malformed));
                     }
-                    appender.Close();
+                    StoreConnection.Guard(() =>
+                    {
+                        appender.Close();
+                        return 0;
+                    });
                 }
                 var fetchedAt = _options.TimeProvider.GetUtcNow().UtcDateTime;
                 var (inserted, total) = await Task.Run(() =>
@@ -247,7 +262,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static void AppendProfile(DuckDbAppender appender, JsonElement profile, LineState state)
+    private static void AppendProfile(DuckDB.NET.Data.DuckDBAppender appender, JsonElement profile, LineState state)
     {
         state.LineNumber++;
         var raw = profile.GetRawText();
@@ -266,10 +281,11 @@ public sealed partial class LocalStore
         {
             lastSeen = parsed;
         }
-        appender.AppendVarchar(id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText());
-        appender.AppendVarchar(properties.ValueKind == JsonValueKind.Object ? properties.GetRawText() : "{}");
-        appender.AppendTimestamp(lastSeen);
-        appender.EndRow();
+        appender.CreateRow()
+            .AppendValue(id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
+            .AppendValue(properties.ValueKind == JsonValueKind.Object ? properties.GetRawText() : "{}")
+            .AppendValue(lastSeen)
+            .EndRow();
         state.Rows++;
     }
 
@@ -286,12 +302,12 @@ public sealed partial class LocalStore
         return true;
     }
 
-    private static void AcceptLine(ReadOnlySequence<byte> sequence, LineState state, SpoolWriter spool)
+    private static void AcceptLine(ReadOnlySequence<byte> sequence, LineState state, DuckDB.NET.Data.DuckDBAppender appender)
     {
         state.LineNumber++;
         if (sequence.IsSingleSegment)
         {
-            AcceptLine(sequence.FirstSpan, state, spool);
+            AcceptLine(sequence.FirstSpan, state, appender);
             return;
         }
         var length = checked((int)sequence.Length);
@@ -299,7 +315,7 @@ public sealed partial class LocalStore
         try
         {
             sequence.CopyTo(rented);
-            AcceptLine(rented.AsSpan(0, length), state, spool);
+            AcceptLine(rented.AsSpan(0, length), state, appender);
         }
         finally
         {
@@ -307,7 +323,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static void AcceptLine(ReadOnlySpan<byte> line, LineState state, SpoolWriter spool)
+    private static void AcceptLine(ReadOnlySpan<byte> line, LineState state, DuckDB.NET.Data.DuckDBAppender appender)
     {
         if (!line.IsEmpty && line[^1] == (byte)'\r')
         {
@@ -317,9 +333,16 @@ public sealed partial class LocalStore
         {
             return;
         }
-        var reason = EventLineValidator.Rewrite(line, spool.Output);
+        var reason = EventLineValidator.Read(line, out var columns);
         if (reason is null)
         {
+            appender.CreateRow()
+                .AppendValue(columns.EventName)
+                .AppendValue(columns.Time)
+                .AppendValue(columns.DistinctId)
+                .AppendValue(columns.InsertId)
+                .AppendValue(columns.Properties)
+                .EndRow();
             state.Rows++;
             return;
         }
@@ -332,25 +355,6 @@ public sealed partial class LocalStore
         state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
     }
 
-    private static void LoadSegment(DuckDbConnection connection, string stage, string path)
-    {
-        try
-        {
-            // The spool holds lines rewritten by EventLineValidator, so every column is read typed in one
-            // parse; properties are kept whole (time, distinct_id and $insert_id included) so nothing
-            // Mixpanel sent is lost. Times are epoch seconds, UTC.
-            connection.Query(
-                $"INSERT INTO {stage} SELECT event_name, make_timestamp(CAST(round(t * 1000000) AS BIGINT)), distinct_id, insert_id, properties " +
-                "FROM read_ndjson(?, columns = {event_name: 'VARCHAR', t: 'DOUBLE', distinct_id: 'VARCHAR', insert_id: 'VARCHAR', properties: 'JSON'}, " +
-                $"maximum_object_size = {MaxLineBytes})",
-                [path]);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
     /// <summary>
     /// Replaces or extends the target with the committed staging table and writes the metadata row, then
     /// commits the transaction the caller opened just before: until this commit nobody sees any of it, and a
@@ -358,7 +362,7 @@ public sealed partial class LocalStore
     /// a catalog change (drop the old table, rename the staging table); appending copies the new,
     /// de-duplicated rows.
     /// </summary>
-    private static (long Inserted, long Total) Publish(DuckDbConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<DuckDbConnection>? beforeCommit = null)
+    private static (long Inserted, long Total) Publish(StoreConnection connection, string stage, string name, string kind, string columns, IngestOptions options, DateTime fetchedAt, long rowsRead, Action<StoreConnection>? beforeCommit = null)
     {
         var target = StoreIdentifiers.Quote(name);
         long inserted = rowsRead;
@@ -378,14 +382,14 @@ public sealed partial class LocalStore
                 if (kind == "events")
                 {
                     // Skip $insert_ids already in the table and repeats within this load; rows without one are kept.
-                    inserted = Convert.ToInt64(connection.Scalar(
+                    inserted = connection.Execute(
                         $"INSERT INTO {target} SELECT s.* FROM (SELECT * FROM {stage} QUALIFY insert_id IS NULL OR row_number() OVER (PARTITION BY insert_id) = 1) s " +
-                        $"WHERE s.insert_id IS NULL OR NOT EXISTS (SELECT 1 FROM {target} t WHERE t.insert_id = s.insert_id)"), CultureInfo.InvariantCulture);
+                        $"WHERE s.insert_id IS NULL OR NOT EXISTS (SELECT 1 FROM {target} t WHERE t.insert_id = s.insert_id)");
                 }
                 else
                 {
                     connection.Execute($"DELETE FROM {target} WHERE distinct_id IN (SELECT distinct_id FROM {stage})");
-                    inserted = Convert.ToInt64(connection.Scalar($"INSERT INTO {target} SELECT * FROM {stage}"), CultureInfo.InvariantCulture);
+                    inserted = connection.Execute($"INSERT INTO {target} SELECT * FROM {stage}");
                 }
                 connection.Execute($"DROP TABLE {stage}");
             }
@@ -416,7 +420,7 @@ public sealed partial class LocalStore
     /// </summary>
     private void DropStage(string stage)
     {
-        DuckDbConnection? cleaner = null;
+        StoreConnection? cleaner = null;
         try
         {
             cleaner = _database.Connect();
@@ -436,7 +440,7 @@ public sealed partial class LocalStore
     }
 
     /// <summary>Rolls the caller's transaction back (a staged fetch's day being loaded).</summary>
-    private static void Abandon(DuckDbConnection connection, ref bool discard)
+    private static void Abandon(StoreConnection connection, ref bool discard)
     {
         try
         {
@@ -470,69 +474,6 @@ public sealed partial class LocalStore
             if (_samples.Count < sampleLimit)
             {
                 _samples.Add(new MalformedLine(LineNumber, reason, excerpt.Length > 200 ? excerpt[..200] : excerpt));
-            }
-        }
-    }
-
-    /// <summary>Writes spool segments (mode 0600 files in the private spool folder).</summary>
-    private sealed class SpoolWriter(string directory) : IDisposable
-    {
-        private readonly List<string> _all = [];
-        private FileStream? _current;
-        private string? _path;
-
-        public long CurrentBytes => _current?.Position ?? 0;
-
-        /// <summary>The open segment (opened on first use).</summary>
-        public Stream Output
-        {
-            get
-            {
-                Open();
-                return _current!;
-            }
-        }
-
-        private void Open()
-        {
-            if (_current is null)
-            {
-                _path = Path.Combine(directory, "events-" + Guid.NewGuid().ToString("N") + ".ndjson");
-                _all.Add(_path);
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20 };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-                _current = new FileStream(_path, options);
-            }
-        }
-
-        /// <summary>Closes the current segment and returns its path (null when nothing was written).</summary>
-        public string? Seal()
-        {
-            if (_current is null)
-            {
-                return null;
-            }
-            _current.Dispose();
-            _current = null;
-            return _path;
-        }
-
-        public void Dispose()
-        {
-            _current?.Dispose();
-            foreach (var file in _all)
-            {
-                try
-                {
-                    File.Delete(file);
-                }
-                catch (IOException)
-                {
-                    // The spool folder itself is deleted when the database closes.
-                }
             }
         }
     }

@@ -135,7 +135,7 @@ public sealed partial class LocalStore
             {
                 await Task.Run(() => connection.Execute("BEGIN TRANSACTION"), CancellationToken.None).ConfigureAwait(false);
                 open = true;
-                await LoadLinesAsync(connection, StoreIdentifiers.Quote(fetch.StageTable), jsonl, state, progress, cancellationToken).ConfigureAwait(false);
+                await LoadLinesAsync(connection, fetch.StageTable, jsonl, state, progress, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 var now = _options.TimeProvider.GetUtcNow().UtcDateTime;
                 await Task.Run(() =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Storage;
 
@@ -110,7 +109,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static void InTransaction(DuckDbConnection connection, Action work)
+    private static void InTransaction(StoreConnection connection, Action work)
     {
         connection.Execute("BEGIN TRANSACTION");
         try
@@ -125,7 +124,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static void TryRollback(DuckDbConnection connection)
+    private static void TryRollback(StoreConnection connection)
     {
         try
         {
@@ -137,12 +136,12 @@ public sealed partial class LocalStore
         }
     }
 
-    private static bool TableExists(DuckDbConnection connection, string name) =>
+    private static bool TableExists(StoreConnection connection, string name) =>
         connection.Query(
             "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?",
             [name]).Rows.Count > 0;
 
-    private static void EnsureTable(DuckDbConnection connection, string name)
+    private static void EnsureTable(StoreConnection connection, string name)
     {
         if (!TableExists(connection, name))
         {
@@ -150,7 +149,7 @@ public sealed partial class LocalStore
         }
     }
 
-    private static List<ColumnInfo> ReadColumns(DuckDbConnection connection, string name)
+    private static List<ColumnInfo> ReadColumns(StoreConnection connection, string name)
     {
         EnsureTable(connection, name);
         var rows = connection.Query(
@@ -160,7 +159,7 @@ public sealed partial class LocalStore
         return rows.Select(r => new ColumnInfo((string)r[0]!, (string)r[1]!, (bool)r[2]!)).ToList();
     }
 
-    private static Dictionary<string, TableMetadata> ReadMetadata(DuckDbConnection connection)
+    private static Dictionary<string, TableMetadata> ReadMetadata(StoreConnection connection)
     {
         var rows = connection.Query(
             $"SELECT table_name, kind, source, from_date, to_date, filters, row_count, fetched_at FROM {StoreIdentifiers.MetadataTable}").Rows;

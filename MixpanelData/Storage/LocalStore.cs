@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MixpanelData.Storage.Native;
+using System.Text.Json;
 
 namespace MixpanelData.Storage;
 
@@ -9,8 +9,9 @@ namespace MixpanelData.Storage;
 /// <para>
 /// Safety. The database is opened sandboxed (no file or URL access, no ATTACH, no extension
 /// INSTALL/LOAD, configuration locked), so SQL given to <see cref="SqlAsync"/> cannot read the
-/// credentials file or write anywhere. The store's own bulk loads go through a private spool folder
-/// that the sandbox allows, written only by the store (see <see cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>).
+/// credentials file or write anywhere but the store's private folder (mode 0700, where DuckDB spills past its
+/// memory limit). The store's own bulk loads go through DuckDB.NET's appender (see
+/// <see cref="IngestEventsAsync(string, Stream, IngestOptions?, IProgress{IngestProgress}?, CancellationToken)"/>).
 /// Table names are validated and quoted, never spliced. Every query has a timeout that interrupts DuckDB.
 /// With <see cref="LocalStoreOptions.ReadOnly"/>, user SQL may only read.
 /// </para>
@@ -22,14 +23,14 @@ namespace MixpanelData.Storage;
 /// </summary>
 public sealed partial class LocalStore : IAsyncDisposable
 {
-    private readonly DuckDbDatabase _database;
+    private readonly StoreDatabase _database;
     private readonly LocalStoreOptions _options;
-    private readonly ConcurrentBag<DuckDbConnection> _idle = [];
-    private readonly ConcurrentDictionary<DuckDbConnection, byte> _busy = new();
+    private readonly ConcurrentBag<StoreConnection> _idle = [];
+    private readonly ConcurrentDictionary<StoreConnection, byte> _busy = new();
     private readonly string? _ephemeralPath;
     private int _disposed;
 
-    private LocalStore(DuckDbDatabase database, LocalStoreOptions options, string? ephemeralPath)
+    private LocalStore(StoreDatabase database, LocalStoreOptions options, string? ephemeralPath)
     {
         _database = database;
         _options = options;
@@ -43,7 +44,7 @@ public sealed partial class LocalStore : IAsyncDisposable
     public bool IsReadOnly => _options.ReadOnly;
 
     /// <summary>The version of the DuckDB library in use (e.g. <c>v1.5.1</c>).</summary>
-    public static string DuckDbVersion => DuckDbDatabase.LibraryVersion;
+    public static string DuckDbVersion => StoreDatabase.LibraryVersion;
 
     /// <summary>
     /// Opens (creating if needed) the store described by <paramref name="options"/>. A file already open
@@ -76,7 +77,7 @@ public sealed partial class LocalStore : IAsyncDisposable
                 break;
         }
         var shared = options.ShareFileReadOnly && path is not null;
-        var database = DuckDbDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit), shared);
+        var database = StoreDatabase.Acquire(path, options.MemoryLimit ?? (path is null ? null : LocalStoreOptions.DefaultFileMemoryLimit), shared);
         if (shared)
         {
             // A shared read-only file is a finished store: no metadata to create, no staging debris to drop.
@@ -106,7 +107,7 @@ public sealed partial class LocalStore : IAsyncDisposable
     /// Drops staging tables left by an ingestion whose process died before it could clean up (a failed or
     /// cancelled ingestion drops its own). Runs when the file is opened, before any ingestion can start.
     /// </summary>
-    private static void DropStagingDebris(DuckDbConnection connection)
+    private static void DropStagingDebris(StoreConnection connection)
     {
         var debris = connection.Query(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' " +
@@ -126,9 +127,10 @@ public sealed partial class LocalStore : IAsyncDisposable
         "filters VARCHAR, row_count BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL)";
 
     /// <summary>
-    /// Runs SQL (one or more statements; the last one's rows are returned) under the sandbox and the
-    /// statement timeout. In read-only mode anything but SELECT/EXPLAIN is refused before it runs.
-    /// Transaction statements are refused: each call is its own transaction.
+    /// Runs SQL (one or more statements; the last result set is returned, empty when no statement returns
+    /// rows) under the sandbox and the statement timeout, in one transaction. In read-only mode anything but
+    /// SELECT/EXPLAIN is refused before it runs. Transaction statements are refused: each call is its own
+    /// transaction.
     /// </summary>
     /// <exception cref="LocalStoreException">DuckDB rejected the SQL (<see cref="LocalStoreException.ErrorType"/> says how), it was refused, or it timed out (<c>Timeout</c>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the query was interrupted.</exception>
@@ -141,7 +143,7 @@ public sealed partial class LocalStore : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRows must not be negative.");
         }
         return RunAsync(
-            connection => ToResult(connection.Query(sql, options?.Parameters, maxRows, VetUserStatement)),
+            connection => ToResult(RunUserSql(connection, sql, options?.Parameters, maxRows)),
             options?.Timeout ?? _options.StatementTimeout,
             cancellationToken);
     }
@@ -153,21 +155,103 @@ public sealed partial class LocalStore : IAsyncDisposable
         return result.Rows.Count == 0 || result.Columns.Count == 0 ? null : result.Rows[0][0];
     }
 
-    private string? VetUserStatement(DuckDbStatementType type)
+    private const string TransactionRefusal = "Transaction statements are not allowed: each call runs in its own transaction.";
+
+    /// <summary>
+    /// Runs user SQL under the store's rules. In a read-only store DuckDB's own parser (<c>json_serialize_sql</c>,
+    /// which serializes SELECT statements only — DESCRIBE, SUMMARIZE, SHOW, VALUES and FROM-first included) must
+    /// accept every statement, or an EXPLAIN of such, before anything runs; the statements then run in a
+    /// transaction that is rolled back. Otherwise they run in one transaction the store opens and commits, so a
+    /// call is atomic: DuckDB refuses a nested BEGIN, and a COMMIT or ROLLBACK inside the SQL ends the store's
+    /// transaction, which the store's COMMIT then reports (statements after it have run on their own). File,
+    /// URL, ATTACH, INSTALL/LOAD and SET are refused by DuckDB's sandbox settings, whatever the SQL.
+    /// </summary>
+    private QueryData RunUserSql(StoreConnection connection, string sql, IReadOnlyList<object?>? parameters, long maxRows)
     {
-        switch (type)
+        if (_options.ReadOnly && !ReadsOnly(connection, sql))
         {
-            case DuckDbStatementType.Transaction:
-                return "Transaction statements are not allowed: each call runs in its own transaction.";
-            case DuckDbStatementType.Attach or DuckDbStatementType.Detach or DuckDbStatementType.Load or DuckDbStatementType.Extension
-                or DuckDbStatementType.UpdateExtensions or DuckDbStatementType.Set or DuckDbStatementType.CopyDatabase or DuckDbStatementType.Export:
-                return $"{type} statements are not allowed in the local store's sandbox.";
+            throw new LocalStoreException("The store is read-only: only SELECT (DESCRIBE, SUMMARIZE, SHOW and FROM-first included) and EXPLAIN statements may run.", "Permission");
         }
-        if (_options.ReadOnly && type is not (DuckDbStatementType.Select or DuckDbStatementType.Explain))
+        connection.Execute("BEGIN TRANSACTION");
+        QueryData data;
+        try
         {
-            return $"The store is read-only: {type} statements are refused; only SELECT and EXPLAIN may run.";
+            data = connection.Query(sql, parameters, maxRows);
+        }
+        catch (LocalStoreException error)
+        {
+            TryRollback(connection);
+            throw Refusal(error) ?? error;
+        }
+        if (_options.ReadOnly)
+        {
+            TryRollback(connection);
+            return data;
+        }
+        try
+        {
+            connection.Execute("COMMIT");
+        }
+        catch (LocalStoreException error) when (error.ErrorType == "Transaction")
+        {
+            TryRollback(connection);
+            throw new LocalStoreException(TransactionRefusal + " The SQL ended the call's transaction, so the statements after its COMMIT or ROLLBACK ran on their own.", "Permission", error);
+        }
+        return data;
+    }
+
+    /// <summary>DuckDB's refusals of sandboxed statements, reported as the store's refusals.</summary>
+    private static LocalStoreException? Refusal(LocalStoreException error)
+    {
+        if (error.ErrorType == "Transaction" && error.Message.Contains("within a transaction", StringComparison.Ordinal))
+        {
+            return new LocalStoreException(TransactionRefusal, "Permission", error);
+        }
+        if (error.Message.Contains("the configuration has been locked", StringComparison.Ordinal))
+        {
+            return new LocalStoreException("Settings cannot be changed in the local store's sandbox (its configuration is locked). " + error.Message, "Permission", error);
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether DuckDB's parser sees only SELECT statements in <paramref name="sql"/>, or a leading EXPLAIN followed
+    /// by only SELECT statements. Text that does not parse passes: DuckDB then refuses it with its own syntax error
+    /// before running any of it.
+    /// </summary>
+    private static bool ReadsOnly(StoreConnection connection, string sql)
+    {
+        var verdict = Parse(connection, sql);
+        if (verdict != ParseVerdict.Other)
+        {
+            return true;
+        }
+        var trimmed = sql.TrimStart();
+        const string explain = "EXPLAIN";
+        return trimmed.Length > explain.Length
+            && trimmed.StartsWith(explain, StringComparison.OrdinalIgnoreCase)
+            && char.IsWhiteSpace(trimmed[explain.Length])
+            && Parse(connection, trimmed[explain.Length..]) == ParseVerdict.OnlySelects;
+    }
+
+    private enum ParseVerdict
+    {
+        OnlySelects,
+        Other,
+        SyntaxError,
+    }
+
+    /// <summary>DuckDB's <c>json_serialize_sql</c> serializes SELECT statements only and reports anything else as an error.</summary>
+    private static ParseVerdict Parse(StoreConnection connection, string sql)
+    {
+        var json = (string?)connection.Scalar("SELECT json_serialize_sql(?::VARCHAR)", sql);
+        using var document = JsonDocument.Parse(json ?? "{}");
+        var root = document.RootElement;
+        if (root.TryGetProperty("error", out var error) && !error.GetBoolean())
+        {
+            return ParseVerdict.OnlySelects;
+        }
+        return root.TryGetProperty("error_type", out var type) && type.GetString() == "parser" ? ParseVerdict.SyntaxError : ParseVerdict.Other;
     }
 
     private static SqlResult ToResult(QueryData data) =>
@@ -175,10 +259,10 @@ public sealed partial class LocalStore : IAsyncDisposable
 
     /// <summary>
     /// Runs blocking DuckDB work on a pool thread with a borrowed connection. Cancellation and the
-    /// timeout call duckdb_interrupt; an interrupted connection is closed rather than reused, so a late
+    /// timeout interrupt DuckDB (DuckDB.NET's connection interrupt); an interrupted connection is closed rather than reused, so a late
     /// interrupt can never hit the next caller's statement.
     /// </summary>
-    private async Task<T> RunAsync<T>(Func<DuckDbConnection, T> work, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<StoreConnection, T> work, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -213,7 +297,7 @@ public sealed partial class LocalStore : IAsyncDisposable
         }
     }
 
-    private void WithConnection(Action<DuckDbConnection> work)
+    private void WithConnection(Action<StoreConnection> work)
     {
         var connection = Rent();
         try
@@ -226,14 +310,14 @@ public sealed partial class LocalStore : IAsyncDisposable
         }
     }
 
-    private DuckDbConnection Rent()
+    private StoreConnection Rent()
     {
         var connection = _idle.TryTake(out var idle) ? idle : _database.Connect();
         _busy[connection] = 0;
         return connection;
     }
 
-    private void Return(DuckDbConnection connection, bool discard)
+    private void Return(StoreConnection connection, bool discard)
     {
         _busy.TryRemove(connection, out _);
         if (discard || Volatile.Read(ref _disposed) != 0 || _idle.Count >= Environment.ProcessorCount * 2)

@@ -2,7 +2,7 @@ namespace MixpanelData.Storage;
 
 /// <summary>The result of a SQL query: column names, DuckDB type names and rows.</summary>
 /// <param name="Columns">Column names in order.</param>
-/// <param name="ColumnTypes">DuckDB type of each column as DuckDB spells it (e.g. <c>BIGINT</c>, <c>VARCHAR[]</c>, <c>JSON</c>).</param>
+/// <param name="ColumnTypes">DuckDB type of each column as DuckDB spells it (e.g. <c>BIGINT</c>, <c>VARCHAR[]</c>, <c>DECIMAL(18,3)</c>). DuckDB.NET's reader does not expose type aliases or STRUCT members, so a JSON column is <c>VARCHAR</c> and a struct <c>STRUCT</c>; <see cref="LocalStore.TableSchemaAsync"/> gives a table's full types.</param>
 /// <param name="Rows">Rows; values are CLR types (see the store's documentation), LISTs as lists, STRUCTs as dictionaries, NULL as null.</param>
 /// <param name="Truncated">True when more rows existed than were returned.</param>
 public sealed record SqlResult(

@@ -1,17 +1,21 @@
 using MixpanelData.Storage;
-using MixpanelData.Storage.Native;
 
 namespace MixpanelData.Tests.Storage;
 
-public sealed class DuckDbConnectionTests
+/// <summary>
+/// The store's connection over DuckDB.NET: the CLR types and DuckDB type names results come back with, row caps,
+/// parameters, multi-statement scripts, DuckDB's error categories, interrupts from another thread and the sandbox
+/// (every store connection is opened through <see cref="StoreDatabase"/>).
+/// </summary>
+public sealed class StoreConnectionTests
 {
-    private DuckDbDatabase _database = null!;
-    private DuckDbConnection _connection = null!;
+    private StoreDatabase _database = null!;
+    private StoreConnection _connection = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _database = DuckDbDatabase.Acquire(null);
+        _database = StoreDatabase.Acquire(null);
         _connection = _database.Connect();
     }
 
@@ -47,7 +51,8 @@ public sealed class DuckDbConnectionTests
     public void Query_Strings_InlineAndPointerLayoutsAndJson()
     {
         var data = _connection.Query("SELECT 'short', 'exactly12chr', 'a string longer than twelve bytes ✓', '', '{\"a\": 1}'::JSON, 'abc'::BLOB");
-        Assert.That(data.Types, Is.EqualTo(new[] { "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "JSON", "BLOB" }));
+        // DuckDB.NET's reader does not expose type aliases: a JSON column is named by its storage type.
+        Assert.That(data.Types, Is.EqualTo(new[] { "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BLOB" }));
         Assert.That(data.Rows[0][..5], Is.EqualTo(new object[] { "short", "exactly12chr", "a string longer than twelve bytes ✓", "", "{\"a\": 1}" }));
         Assert.That(data.Rows[0][5], Is.EqualTo(new byte[] { 0x61, 0x62, 0x63 }));
     }
@@ -90,7 +95,8 @@ public sealed class DuckDbConnectionTests
             "SELECT [1, NULL, 3], [['a'], [], ['b', 'c']], {'name': 'x', 'n': 2, 'tags': ['t1']}, [{'k': 1}, {'k': NULL}], MAP {'a': 1, 'b': 2}, ['x', 'y']::VARCHAR[2]");
         Assert.That(data.Types, Is.EqualTo(new[]
         {
-            "INTEGER[]", "VARCHAR[][]", "STRUCT(name VARCHAR, n INTEGER, tags VARCHAR[])", "STRUCT(k INTEGER)[]", "MAP(VARCHAR, INTEGER)", "VARCHAR[2]",
+            // DuckDB.NET's reader exposes neither STRUCT members nor ARRAY sizes.
+            "INTEGER[]", "VARCHAR[][]", "STRUCT", "STRUCT[]", "MAP(VARCHAR, INTEGER)", "VARCHAR[]",
         }));
         var row = data.Rows[0];
         Assert.That(row[0], Is.EqualTo(new object?[] { 1, null, 3 }));
@@ -172,24 +178,6 @@ public sealed class DuckDbConnectionTests
         Assert.That(_connection.Scalar("SELECT 42"), Is.EqualTo(42), "the connection stays usable after an interrupt");
     }
 
-    [Test]
-    public void Appender_Rows_AreInserted()
-    {
-        _connection.Execute("CREATE TABLE p (id VARCHAR, seen TIMESTAMP)");
-        using (var appender = _connection.CreateAppender("p"))
-        {
-            appender.AppendVarchar("a");
-            appender.AppendTimestamp(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-            appender.EndRow();
-            appender.AppendVarchar((string?)null);
-            appender.AppendTimestamp(null);
-            appender.EndRow();
-            appender.Close();
-        }
-        Assert.That(_connection.Scalar("SELECT count(*) FROM p"), Is.EqualTo(2L));
-        Assert.That(_connection.Scalar("SELECT seen FROM p WHERE id = 'a'"), Is.EqualTo(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
-    }
-
     [TestCase("SELECT * FROM read_text('/etc/passwd')")]
     [TestCase("COPY (SELECT 1) TO '/tmp/mixpanel-data-escape.csv'")]
     [TestCase("ATTACH '/tmp/mixpanel-data-escape.duckdb' AS other")]
@@ -207,7 +195,7 @@ public sealed class DuckDbConnectionTests
     }
 
     [Test]
-    public void Query_SpoolDirectory_IsReadableDespiteSandbox()
+    public void Query_PrivateFolder_IsTheOneFolderTheSandboxAllows()
     {
         var path = Path.Combine(_database.SpoolDirectory, "x.ndjson");
         File.WriteAllText(path, "{\"a\":1}\n{\"a\":2}\n");
