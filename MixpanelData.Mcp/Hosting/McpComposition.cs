@@ -69,6 +69,8 @@ internal static class McpComposition
             filters.AddReadResourceFilter(ResponseBudgetFilter.CreateForResources(settings.ResponseBudgetBytes));
             filters.AddReadResourceFilter(ResourceErrorFilter.Create());
         });
+        var subscriptions = new SubscriptionCloseFilter();
+        builder.WithMessageFilters(filters => filters.AddIncomingFilter(subscriptions.Incoming()).AddOutgoingFilter(subscriptions.Outgoing()));
         services.PostConfigure<McpServerOptions>(options => ApplyPolicy(options, settings));
         return builder;
     }
