@@ -17,6 +17,7 @@ using MixpanelData.Storage;
 // Other commands (docs/performance.md, docs/tools.md):
 //   tool-docs      — run every example of docs/tool-examples.json against mp_mcp --demo and write docs/tools.md
 //   cold-start     — mp_mcp process start → initialize response over stdio, N runs; tools/list size  [runs=20 launch=dotnet|apphost]
+//   result-sizes   — text vs structured bytes of the ten largest example results on the demo
 //   call-overhead  — server-side cost of a cached discovery tool call, in-process over pipes    [calls=2000 tool=list_events]
 
 var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
@@ -30,11 +31,14 @@ switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
     case "cold-start":
         Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.ColdStartBenchmark.RunAsync(arguments);
         return;
+    case "result-sizes":
+        Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.ResultSizesBenchmark.RunAsync(arguments);
+        return;
     case "call-overhead":
         Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.CallOverheadBenchmark.RunAsync(arguments);
         return;
     case var unknown:
-        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, or name=value options for the ingestion benchmark.");
+        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, result-sizes, or name=value options for the ingestion benchmark.");
         Environment.ExitCode = 2;
         return;
 }

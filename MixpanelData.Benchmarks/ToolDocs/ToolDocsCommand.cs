@@ -119,11 +119,18 @@ internal static class ToolDocsCommand
 
             **Reading the entries.** Dates are `YYYY-MM-DD`, UTC, inclusive; where a tool takes a range and none is given it is
             the last 30 days (`fetch_events`: 7, `stream_events`: one day). Every result has structured content (JSON) and a text
-            rendering: a one-line summary followed by the same JSON; the results below are that text, laid out and abbreviated
-            (arrays cut to their first {3} items, long strings and long results cut, each cut marked "…"). Annotations are the MCP
+            rendering: a summary followed by the same values written once, compactly (`key: value` lines, small objects on one
+            line, rows as a table under one header line) rather than the JSON a second time; the results below are that
+            text, abbreviated (long results cut, marked "…"). Annotations are the MCP
             hints the server sends; a hint not listed is not sent (clients then assume the spec's defaults). Errors come back
             as tool results with `isError: true` and a text that says what to change (see [troubleshooting.md](troubleshooting.md)).
             Tools spending Mixpanel's Query API budget (60 an hour per project) say so in their description.
+
+            **A smaller first listing.** `mp_mcp --progressive` lists only the core toolsets (discovery and live) and a
+            `toolsets` tool: called without arguments it lists every configured toolset, its tools and whether it is enabled;
+            `toolsets(enable=["local","fetch"])` adds their tools to `tools/list` and the client gets
+            `notifications/tools/list_changed`. Without `--progressive` (the default, for clients that do not follow that
+            notification) every configured toolset is listed and `toolsets` is not. Sizes: [performance.md](performance.md).
 
             | Toolset (`--toolsets`) | Tools |
             |---|---|

@@ -16,6 +16,7 @@ internal static class CommandLine
         var port = new Option<int>("--port") { Description = "Port in http mode.", DefaultValueFactory = _ => 8000 };
         var demo = new Option<bool>("--demo") { Description = "Serve the built-in demo project instead of a real one." };
         var toolsets = new Option<string?>("--toolsets") { Description = $"Comma-separated toolsets to expose (default all): {string.Join(",", ServerSettings.AllToolsets)}." };
+        var progressive = new Option<bool>("--progressive") { Description = "List only the discovery and live toolsets at first; the toolsets tool enables the others (for clients that follow tools/list_changed)." };
         var readOnly = new Option<bool>("--read-only") { Description = "Hide destructive tools and refuse SQL writes." };
         var headers = new Option<string[]>("--header") { Description = "Extra HTTP header sent to Mixpanel, as \"Name: value\" (repeatable)." };
         var db = new Option<string?>("--db") { Description = "Path of the local DuckDB database (default ~/.mp/data/<project_id>.duckdb)." };
@@ -24,7 +25,7 @@ internal static class CommandLine
 
         var root = new RootCommand("mp_mcp: a Model Context Protocol server for Mixpanel product analytics.")
         {
-            account, transport, host, port, demo, toolsets, readOnly, headers, db, logLevel, auditLog,
+            account, transport, host, port, demo, toolsets, progressive, readOnly, headers, db, logLevel, auditLog,
         };
 
         root.Subcommands.Add(EmulatorCommand.Build(error));
@@ -41,6 +42,7 @@ internal static class CommandLine
                     Port = ParsePort(result.GetValue(port)),
                     Demo = result.GetValue(demo),
                     Toolsets = ParseToolsets(result.GetValue(toolsets)),
+                    Progressive = result.GetValue(progressive),
                     ReadOnly = result.GetValue(readOnly),
                     Headers = ParseHeaders(result.GetValue(headers) ?? []),
                     DatabasePath = result.GetValue(db),

@@ -27,6 +27,9 @@ internal sealed record ServerSettings
 
     public bool ReadOnly { get; init; }
 
+    /// <summary>List only the core toolsets at first; the <c>toolsets</c> tool enables the others (SPEC §4.9).</summary>
+    public bool Progressive { get; init; }
+
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public string? DatabasePath { get; init; }

@@ -6,19 +6,16 @@ using MixpanelData.Mcp.Transport;
 
 namespace MixpanelData.Mcp.Hosting;
 
-/// <summary>The Streamable HTTP server (agent platforms): our <c>/mcp</c> endpoint over the SDK's transport, plus <c>/healthz</c>.</summary>
+/// <summary>The Streamable HTTP server (agent platforms): the SDK's <c>MapMcp</c> at <c>/mcp</c> behind our middleware, plus <c>/healthz</c> and <c>/readyz</c>.</summary>
 internal static class HttpServer
 {
     public static async Task<int> RunAsync(ServerSettings settings, WorkspaceHolder workspaces, TextWriter audit, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        var services = new ServiceCollection();
-        services.AddLogging(logging =>
+        using var loggerFactory = LoggerFactory.Create(logging =>
         {
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             logging.SetMinimumLevel(StdioServer.Level(settings.LogLevel));
         });
-        services.AddMixpanelMcp(settings, workspaces, audit);
-        await using var provider = services.BuildServiceProvider();
         var token = environment("MP_MCP_TOKEN");
         var loopback = settings.Host is "localhost" || (IPAddress.TryParse(settings.Host, out var address) && IPAddress.IsLoopback(address));
         McpHttpHost host;
@@ -33,8 +30,8 @@ internal static class HttpServer
                     BearerToken = string.IsNullOrEmpty(token) ? null : token,
                     Version = McpComposition.Version,
                 },
-                provider,
-                provider.GetRequiredService<ILoggerFactory>(),
+                services => services.AddMixpanelMcp(settings, workspaces, audit),
+                loggerFactory,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)

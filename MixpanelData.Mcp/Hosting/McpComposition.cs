@@ -32,6 +32,8 @@ internal static class McpComposition
         var audit = new AuditFilter(auditSink, time);
         var cache = new CacheFilter(workspaces, time);
         services.AddSingleton(cache);
+        var catalog = new ToolsetCatalog(settings.Progressive, settings.Toolsets);
+        services.AddSingleton(catalog);
 
         var builder = services.AddMcpServer(options =>
         {
@@ -52,7 +54,8 @@ internal static class McpComposition
             .WithTools<ProductHealthDashboardTool>()
             .WithTools<AskMixpanelTool>()
             .WithTools<CohortComparisonTool>()
-            .WithTools<GqmInvestigationTool>();
+            .WithTools<GqmInvestigationTool>()
+            .WithTools<ToolsetTools>();
         builder.WithResources<WorkspaceResources>()
             .WithResources<AnalysisResources>()
             .WithResources(SkillResources.Create())
@@ -69,17 +72,21 @@ internal static class McpComposition
             filters.AddReadResourceFilter(ResponseBudgetFilter.CreateForResources(settings.ResponseBudgetBytes));
             filters.AddReadResourceFilter(ResourceErrorFilter.Create());
         });
-        services.PostConfigure<McpServerOptions>(options => ApplyPolicy(options, settings));
+        var subscriptions = new SubscriptionCloseFilter();
+        builder.WithMessageFilters(filters => filters.AddIncomingFilter(subscriptions.Incoming()).AddOutgoingFilter(subscriptions.Outgoing()));
+        services.PostConfigure<McpServerOptions>(options => ApplyPolicy(options, settings, catalog));
         return builder;
     }
 
     /// <summary>
-    /// Removes tools outside the chosen toolsets, and destructive tools in read-only mode. Resources follow the toolset of
+    /// Removes tools outside the chosen toolsets, and destructive tools in read-only mode; in progressive mode holds back
+    /// the tools of toolsets not enabled yet (<see cref="ToolsetCatalog"/>), and otherwise drops the <c>toolsets</c> tool.
+    /// Every input schema is made compact (<see cref="ToolSchemas.Compact"/>). Resources follow the toolset of
     /// their class: the workspace, schema and skill resources have none and are always there (they only read); the
     /// analysis resources belong to <c>live</c> because each read spends Query API budget. Every resource is read-only, so
     /// read-only mode hides none. Prompts are always offered.
     /// </summary>
-    internal static void ApplyPolicy(McpServerOptions options, ServerSettings settings)
+    internal static void ApplyPolicy(McpServerOptions options, ServerSettings settings, ToolsetCatalog catalog)
     {
         if (options.ToolCollection is { } tools)
         {
@@ -88,7 +95,9 @@ internal static class McpComposition
                 var toolset = tool.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
                 var outside = toolset is not null && !settings.Toolsets.Contains(toolset);
                 var destructive = tool.ProtocolTool.Annotations?.DestructiveHint == true && !ReadOnlyCapable.Contains(tool.ProtocolTool.Name);
-                if (outside || (settings.ReadOnly && destructive))
+                var unneeded = tool.ProtocolTool.Name == "toolsets" && !catalog.Progressive;
+                tool.ProtocolTool.InputSchema = ToolSchemas.Compact(tool.ProtocolTool.InputSchema);
+                if (outside || unneeded || (settings.ReadOnly && destructive) || (toolset is not null && !catalog.Place(options, tool, toolset)))
                 {
                     tools.Remove(tool);
                 }

@@ -6,8 +6,8 @@ using ModelContextProtocol.Protocol;
 namespace MixpanelData.Mcp.Tools;
 
 /// <summary>
-/// Shapes tool results: structured content (snake_case JSON of the library's records) plus a short text rendering
-/// for models that read text. Results larger than the response budget are cut by whole rows, and say so.
+/// Shapes tool results: structured content (snake_case JSON of the library's records) plus, for models that read text,
+/// the summary and the same values rendered compactly (<see cref="ToolText"/>) rather than the JSON a second time. Results larger than the response budget are cut by whole rows, and say so.
 /// </summary>
 internal static class ToolJson
 {
@@ -22,7 +22,7 @@ internal static class ToolJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>A result whose structured content is <paramref name="value"/> and whose text is <paramref name="summary"/> plus the JSON.</summary>
+    /// <summary>A result whose structured content is <paramref name="value"/> and whose text is <paramref name="summary"/> plus its values.</summary>
     public static CallToolResult Result(object value, string summary)
     {
         var node = JsonSerializer.SerializeToNode(value, value.GetType(), Options) ?? new JsonObject();
@@ -35,7 +35,7 @@ internal static class ToolJson
         var json = structured.ToJsonString(Options);
         return new CallToolResult
         {
-            Content = [new TextContentBlock { Text = summary + "\n" + json }],
+            Content = [new TextContentBlock { Text = summary + "\n" + ToolText.Render(structured) }],
             StructuredContent = JsonSerializer.Deserialize<JsonElement>(json),
         };
     }

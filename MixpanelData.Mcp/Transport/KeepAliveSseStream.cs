@@ -14,6 +14,7 @@ internal sealed class KeepAliveSseStream : Stream
     private readonly Stream _inner;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
+    private readonly Func<bool> _mayWrite;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
@@ -21,11 +22,17 @@ internal sealed class KeepAliveSseStream : Stream
     private byte _last1 = (byte)'\n';
     private byte _last2 = (byte)'\n';
 
-    public KeepAliveSseStream(Stream inner, TimeSpan interval, TimeProvider time, CancellationToken stopping)
+    /// <param name="inner">The response body.</param>
+    /// <param name="interval">How long the stream may stay silent.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="mayWrite">Whether a comment may go out now (the response is an SSE stream, not a JSON error or a 202).</param>
+    /// <param name="stopping">Ends the keep-alives.</param>
+    public KeepAliveSseStream(Stream inner, TimeSpan interval, TimeProvider time, Func<bool> mayWrite, CancellationToken stopping)
     {
         _inner = inner;
         _interval = interval;
         _time = time;
+        _mayWrite = mayWrite;
         _lastWrite = time.GetTimestamp();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _loop = KeepAliveLoopAsync(_stop.Token);
@@ -136,7 +143,7 @@ internal sealed class KeepAliveSseStream : Stream
                 await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    if (AtEventBoundary && _time.GetElapsedTime(_lastWrite) >= _interval / 2)
+                    if (AtEventBoundary && _time.GetElapsedTime(_lastWrite) >= _interval / 2 && _mayWrite())
                     {
                         await _inner.WriteAsync(s_comment, cancellationToken).ConfigureAwait(false);
                         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);

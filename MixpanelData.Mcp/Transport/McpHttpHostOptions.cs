@@ -39,16 +39,22 @@ public sealed record McpHttpHostOptions
     /// </summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
-    /// <summary>A stateful session with nothing in flight and no traffic for this long is ended.</summary>
+    /// <summary>
+    /// A session with nothing in flight (no request, no open GET stream) for this long is ended; the SDK looks every
+    /// 5 seconds.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>The most stateful sessions kept at once; at the limit the longest-idle one makes room.</summary>
+    /// <summary>The most idle sessions kept at once; at the limit a new session makes the longest-idle one end.</summary>
     public int MaxSessions { get; init; } = 1000;
 
     /// <summary>How often an otherwise silent SSE response gets a <c>: keep-alive</c> comment.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long shutdown waits for requests in flight before it aborts them.</summary>
+    /// <summary>The largest request body accepted (one JSON-RPC message); larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How long shutdown waits for requests in flight (running tools) before it aborts them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The version reported by <c>/healthz</c>.</summary>
@@ -92,6 +98,11 @@ public sealed record McpHttpHostOptions
         if (KeepAliveInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, "The keep-alive interval must be positive.");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "The request size limit must be at least 1024 bytes.");
         }
 
         if (BearerToken is { Length: 0 })

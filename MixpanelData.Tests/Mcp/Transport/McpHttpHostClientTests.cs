@@ -28,7 +28,7 @@ public sealed class McpHttpHostClientTests
         Assert.That(tools.Select(t => t.Name), Is.SupersetOf(new[] { "echo", "count", "confirm", "summarize", "sleep" }));
         Assert.That(result.IsError, Is.Not.True);
         Assert.That(result.Content.OfType<TextContentBlock>().Single().Text, Is.EqualTo("echo: hi"));
-        Assert.That(client.NegotiatedProtocolVersion, Is.EqualTo(revision ?? McpHttpEndpoint.SessionlessRevision));
+        Assert.That(client.NegotiatedProtocolVersion, Is.EqualTo(revision ?? TestMcpServer.SessionlessRevision));
         if (revision is null)
         {
             Assert.That(client.SessionId, Is.Null);
@@ -77,11 +77,8 @@ public sealed class McpHttpHostClientTests
     [TestCaseSource(nameof(s_initializeRevisions))]
     public async Task ToolCollectionChanges_InitializeEra_ListChangedArrivesOverGetStream(string revision)
     {
-        var tools = TestMcpServer.CreateServerOptions().ToolCollection!;
-        await using var host = await McpHttpHost.StartAsync(
-            new McpHttpHostOptions { Port = 0 },
-            () => new McpServerOptions { ToolCollection = tools },
-            new ServiceCollection().BuildServiceProvider());
+        var tools = TestMcpServer.CreateTools();
+        await using var host = await TestMcpServer.StartAsync(null, tools);
         await using var client = await TestMcpServer.ConnectAsync(host, revision);
         var changes = 0;
         await using var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
@@ -208,11 +205,10 @@ public sealed class McpHttpHostClientTests
     [TestCaseSource(nameof(s_revisions))]
     public async Task Start_WithAddMcpServerRegistrations_ServesRegisteredTools(string? revision)
     {
-        var services = new ServiceCollection();
-        services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "di", Version = "2.0.0" })
-            .WithTools([McpServerTool.Create((string text) => $"di: {text}", new McpServerToolCreateOptions { Name = "di_echo" })]);
-        await using var provider = services.BuildServiceProvider();
-        await using var host = await McpHttpHost.StartAsync(new McpHttpHostOptions { Port = 0 }, provider);
+        await using var host = await McpHttpHost.StartAsync(
+            new McpHttpHostOptions { Port = 0 },
+            services => services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "di", Version = "2.0.0" })
+                .WithTools([McpServerTool.Create((string text) => $"di: {text}", new McpServerToolCreateOptions { Name = "di_echo" })]));
         await using var client = await TestMcpServer.ConnectAsync(host, revision);
 
         var result = await client.CallToolAsync("di_echo", new Dictionary<string, object?> { ["text"] = "x" });

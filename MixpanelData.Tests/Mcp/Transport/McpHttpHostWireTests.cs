@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MixpanelData.Mcp.Transport;
+using MixpanelData.Tests.Support;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -340,12 +341,20 @@ public sealed class McpHttpHostWireTests
     [Test]
     public async Task IdleSession_PastTimeout_IsPrunedAndItsIdGets404()
     {
-        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
         using var http = new HttpClient();
         var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
         Assert.That(host.SessionCount, Is.EqualTo(1));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await Task.Delay(200);
+        Assert.That(host.SessionCount, Is.EqualTo(1), "not idle for long enough yet");
 
-        Assert.That(() => host.SessionCount, Is.Zero.After(5000, 50));
+        Assert.That(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            return host.SessionCount;
+        }, Is.Zero.After(10000, 200));
         using var request = TestMcpServer.Post(host, ToolsList, sessionId, "2025-06-18");
         using var response = await http.SendAsync(request);
 
@@ -353,19 +362,29 @@ public sealed class McpHttpHostWireTests
     }
 
     [Test]
-    public async Task IdleSession_WithOpenGetStream_IsPrunedAndStreamEnds()
+    public async Task IdleSession_WithOpenGetStream_IsKeptUntilTheStreamCloses()
     {
-        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        // The SDK counts an open GET stream as activity: the session lives while its client listens, and idles out after.
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
         using var http = new HttpClient();
         var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
-        using var get = GetStream(host, sessionId);
-        using var stream = await http.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
-
-        var rest = await stream.Content.ReadAsStringAsync().WaitAsync(TimeSpan.FromSeconds(5));
-
+        var get = GetStream(host, sessionId);
+        var stream = await http.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
         Assert.That(stream.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(rest, Does.Not.Contain("event:"));
-        Assert.That(host.SessionCount, Is.Zero);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Task.Delay(300);
+        Assert.That(host.SessionCount, Is.EqualTo(1), "a session whose client holds its GET stream is not idle");
+
+        stream.Dispose();
+        get.Dispose();
+        await Task.Delay(300);
+        Assert.That(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+            return host.SessionCount;
+        }, Is.Zero.After(10000, 200));
     }
 
     [Test]
@@ -392,15 +411,20 @@ public sealed class McpHttpHostWireTests
     [Test]
     public async Task BusySession_PastIdleTimeout_IsNotPruned()
     {
-        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(200) });
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var host = await TestMcpServer.StartAsync(new McpHttpHostOptions { Port = 0, IdleTimeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
         using var http = new HttpClient();
         var sessionId = await TestMcpServer.InitializeRawAsync(http, host);
-        using var call = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"sleep","arguments":{"milliseconds":1000}}}""", sessionId, "2025-06-18");
+        using var call = TestMcpServer.Post(host, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"sleep","arguments":{"milliseconds":1500}}}""", sessionId, "2025-06-18");
 
-        using var response = await http.SendAsync(call);
+        var sending = http.SendAsync(call);
+        await Task.Delay(500);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        using var response = await sending;
         var body = await response.Content.ReadAsStringAsync();
 
-        Assert.That(body, Does.Contain("slept 1000 ms"));
+        Assert.That(body, Does.Contain("slept 1500 ms"));
+        Assert.That(host.SessionCount, Is.EqualTo(1), "a session with a call in flight is not idle, however long it runs");
     }
 
     [Test]
@@ -453,12 +477,12 @@ public sealed class McpHttpHostWireTests
         Assert.That(host.SessionCount, Is.Zero);
     }
 
-    [TestCase(null, null, "Mcp-Method header is required")]
-    [TestCase("tools/list", null, "'tools/list' but the body's method is 'tools/call'")]
-    [TestCase("tools/call", null, "needs the Mcp-Name header")]
-    [TestCase("tools/call", "count", "Mcp-Name header is 'count' but params.name is 'echo'")]
-    [TestCase("tools/call", "=?base64?not base64!?=", "not valid =?base64?")]
-    [TestCase("tools/call", "=?base64?Y291bnQ=?=", "Mcp-Name header is 'count'")]
+    [TestCase(null, null, "Missing required Mcp-Method header")]
+    [TestCase("tools/list", null, "Mcp-Method header value 'tools/list' does not match body value 'tools/call'")]
+    [TestCase("tools/call", null, "Missing required Mcp-Name header")]
+    [TestCase("tools/call", "count", "Mcp-Name header value 'count' does not match body value 'echo'")]
+    [TestCase("tools/call", "=?base64?not base64!?=", "invalid Base64 encoding")]
+    [TestCase("tools/call", "=?base64?Y291bnQ=?=", "does not match body value 'echo'")]
     public async Task Post_SessionlessHeadersDisagreeWithBody_Returns400HeaderMismatchWithTheId(string? method, string? name, string expected)
     {
         await using var host = await TestMcpServer.StartAsync();

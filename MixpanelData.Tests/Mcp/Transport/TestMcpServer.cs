@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using MixpanelData.Mcp.Filters;
 using MixpanelData.Mcp.Transport;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -19,13 +20,27 @@ internal static class TestMcpServer
     public const string InitializeBody =
         """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
-    public static Task<McpHttpHost> StartAsync(McpHttpHostOptions? options = null) =>
-        McpHttpHost.StartAsync(options ?? new McpHttpHostOptions { Port = 0 }, CreateServerOptions, new ServiceCollection().BuildServiceProvider());
+    public const string SessionlessRevision = "2026-07-28";
 
-    public static McpServerOptions CreateServerOptions() => new()
-    {
-        ServerInfo = new Implementation { Name = "transport-tests", Version = "1.0.0" },
-        ToolCollection =
+    public static Task<McpHttpHost> StartAsync(McpHttpHostOptions? options = null) =>
+        StartAsync(options, CreateTools());
+
+    /// <summary>Serves <paramref name="tools"/>; the collection is the server's own, so changing it changes the listing.</summary>
+    public static Task<McpHttpHost> StartAsync(McpHttpHostOptions? options, McpServerPrimitiveCollection<McpServerTool> tools) =>
+        McpHttpHost.StartAsync(
+            options ?? new McpHttpHostOptions { Port = 0 },
+            services =>
+            {
+                var subscriptions = new SubscriptionCloseFilter();
+                return services.AddMcpServer(o =>
+                    {
+                        o.ServerInfo = new Implementation { Name = "transport-tests", Version = "1.0.0" };
+                        o.ToolCollection = tools;
+                    })
+                    .WithMessageFilters(filters => filters.AddIncomingFilter(subscriptions.Incoming()).AddOutgoingFilter(subscriptions.Outgoing()));
+            });
+
+    public static McpServerPrimitiveCollection<McpServerTool> CreateTools() =>
         [
             McpServerTool.Create((string text) => $"echo: {text}", new McpServerToolCreateOptions { Name = "echo" }),
             McpServerTool.Create(CountAsync, new McpServerToolCreateOptions { Name = "count" }),
@@ -33,8 +48,7 @@ internal static class TestMcpServer
             McpServerTool.Create(SummarizeAsync, new McpServerToolCreateOptions { Name = "summarize" }),
             McpServerTool.Create(SleepAsync, new McpServerToolCreateOptions { Name = "sleep" }),
             McpServerTool.Create(LogAsync, new McpServerToolCreateOptions { Name = "log" }),
-        ],
-    };
+        ];
 
     public static Task<McpClient> ConnectAsync(
         McpHttpHost host,
@@ -105,7 +119,7 @@ internal static class TestMcpServer
         {
             answer = response.Deserialize(InputResponse.ElicitResultJsonTypeInfo);
         }
-        else if ((context.JsonRpcRequest.Context?.ProtocolVersion ?? server.NegotiatedProtocolVersion) == McpHttpEndpoint.SessionlessRevision)
+        else if ((context.JsonRpcRequest.Context?.ProtocolVersion ?? server.NegotiatedProtocolVersion) == SessionlessRevision)
         {
             // Sessionless requests cannot wait for the client: ask for the input and be called again (MRTR).
             throw new InputRequiredException(new Dictionary<string, InputRequest> { ["who"] = InputRequest.ForElicitation(question) }, requestState: "asked");
