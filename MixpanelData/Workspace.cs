@@ -27,9 +27,8 @@ public sealed class Workspace : IAsyncDisposable
     private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits, TimeProvider Clock), MixpanelRateLimiter> SharedLimiters = new();
 
     private readonly WorkspaceOptions _options;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly Lock _storeLock = new();
-    private MixpanelConnection? _connection;
+    private readonly MixpanelConnection _connection;
     private LocalStore? _store;
     private LocalAnalytics? _analytics;
     private Lazy<Task<MixpanelEmulator>>? _demo;
@@ -42,6 +41,7 @@ public sealed class Workspace : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Account = options.Account ?? throw new ArgumentException("WorkspaceOptions.Account is required; use Workspace.FromEnvironment() or Workspace.Open(name) to resolve one.", nameof(options));
+        _connection = new MixpanelConnection(new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync));
         Discovery = new DiscoveryClient(this);
         Query = new QueryClient(this);
         Fetch = new FetchClient(this);
@@ -134,46 +134,38 @@ public sealed class Workspace : IAsyncDisposable
         }
     }
 
-    /// <summary>The HTTP connection, created on first use (detecting the region when the account has none).</summary>
+    /// <summary>The HTTP connection, its target resolved (detecting the region when the account has none).</summary>
     internal async ValueTask<MixpanelConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_connection is { } ready)
+        await _connection.Context.TargetAsync(cancellationToken).ConfigureAwait(false);
+        return _connection;
+    }
+
+    /// <summary>Where this workspace's calls go: the demo's emulator or the network, the region (detected if unset), the project's limiter.</summary>
+    private async Task<MixpanelTarget> ResolveTargetAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var options = ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us));
+        if (await DemoEmulatorAsync(cancellationToken).ConfigureAwait(false) is { } emulator)
         {
-            return ready;
+            options = options with { PrimaryHandler = emulator };
         }
 
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (Account.Credentials.Region is null)
         {
-            if (_connection is { } again)
-            {
-                return again;
-            }
-
-            var options = ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us));
-            if (await DemoEmulatorAsync(cancellationToken).ConfigureAwait(false) is { } emulator)
-            {
-                options = options with { PrimaryHandler = emulator };
-            }
-
-            if (Account.Credentials.Region is null)
-            {
-                var region = await RegionDetector.DetectAsync(options, Account.ResolveEndpoints, cancellationToken).ConfigureAwait(false);
-                options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
-            }
-
-            // Time-based budgets must share a clock too; the demo's emulator is private to this workspace.
-            var limiter = IsDemo
-                ? null
-                : SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
-            _connection = new MixpanelConnection(options, limiter);
-            return _connection;
+            var region = await RegionDetector.DetectAsync(options, Account.ResolveEndpoints, cancellationToken).ConfigureAwait(false);
+            options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
         }
-        finally
+
+        // Time-based budgets must share a clock too; the demo's emulator is private to this workspace.
+        if (IsDemo)
         {
-            _connectGate.Release();
+            return new MixpanelTarget(options.Credentials, options.Endpoints, options.PrimaryHandler, new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider), OwnsRateLimiter: true);
         }
+
+        var limiter = SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
+        return new MixpanelTarget(options.Credentials, options.Endpoints, options.PrimaryHandler, limiter, OwnsRateLimiter: false);
     }
 
     private MixpanelClientOptions ClientOptions(MixpanelEndpoints endpoints)
@@ -208,10 +200,7 @@ public sealed class Workspace : IAsyncDisposable
             return;
         }
 
-        if (_connection is { } connection)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
 
         LocalStore? store;
         lock (_storeLock)
@@ -235,7 +224,5 @@ public sealed class Workspace : IAsyncDisposable
                 await preparing.Result.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        _connectGate.Dispose();
     }
 }
