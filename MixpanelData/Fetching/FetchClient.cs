@@ -18,6 +18,8 @@ public sealed class FetchClient
 {
     private readonly Workspace _workspace;
 
+    private Polly.ResiliencePipeline? _dayRetry;
+
     internal FetchClient(Workspace workspace) => _workspace = workspace;
 
     internal Workspace Workspace => _workspace;
@@ -54,39 +56,26 @@ public sealed class FetchClient
         using var claim = store.ClaimFetch(table);
         var staged = await store.BeginStagedEventsAsync(table, plan.Fingerprint(request.Append), plan.From, plan.To, request.Resume, cancellationToken).ConfigureAwait(false);
         var resumedFrom = staged.Resumed && staged.LastDay is not null ? staged.NextDay : (DateOnly?)null;
-        var settings = Settings();
+        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var settings = Settings(connection);
         var tally = new FetchTally(plan.Days, staged, time, started);
         var samples = new List<MalformedLine>();
         var retries = 0;
 
         if (staged.NextDay <= plan.To && !tally.LimitReached(plan.Limit))
         {
-            var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
             for (var day = staged.NextDay; day <= plan.To && !tally.LimitReached(plan.Limit); day = day.AddDays(1))
             {
                 progress?.Report(tally.Progress(day, default));
                 var dayProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(day, p)));
                 long? limit = plan.Limit is { } total ? total - tally.Events : null;
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        var loaded = await LoadDayAsync(connection, store, staged, plan, day, limit, settings, dayProgress, cancellationToken).ConfigureAwait(false);
-                        tally.DayDone(loaded);
-                        samples.AddRange(loaded.Samples.Take(20 - samples.Count));
-                        break;
-                    }
-                    catch (Exception ex) when (FetchSettings.IsBrokenStream(ex, cancellationToken))
-                    {
-                        if (attempt > settings.MaxRetries)
-                        {
-                            throw settings.GiveUp(day, attempt, ex);
-                        }
-
-                        retries++;
-                        await settings.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                var loaded = await settings.RunDayAsync(
+                    day,
+                    ct => LoadDayAsync(connection, store, staged, plan, day, limit, settings, dayProgress, ct),
+                    () => retries++,
+                    cancellationToken).ConfigureAwait(false);
+                tally.DayDone(loaded);
+                samples.AddRange(loaded.Samples.Take(20 - samples.Count));
             }
         }
 
@@ -140,7 +129,9 @@ public sealed class FetchClient
         ArgumentNullException.ThrowIfNull(request);
         var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, _workspace.Options.TimeProvider);
         var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new ExportEventReader(connection, plan, Settings(), request.SkipMalformedLines, progress);
+        var reader = new ExportEventReader(
+            async (day, limit, ct) => new OwnedStream(await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = plan.QueryFor(day, limit) }, ct).ConfigureAwait(false)),
+            plan, Settings(connection), request.SkipMalformedLines, progress);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.NextBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
@@ -190,10 +181,11 @@ public sealed class FetchClient
             : throw new InvalidResponseException("Engage's first page has no \"total\".", response.Status, response.Path, null);
     }
 
-    private FetchSettings Settings()
+    private FetchSettings Settings(MixpanelConnection connection)
     {
-        var options = _workspace.Options;
-        return new FetchSettings(options.Retry.MaxRetries, options.Retry.BaseDelay, options.Retry.MaxDelay, StreamIdleTimeout, options.TimeProvider);
+        var options = connection.Options;
+        var retry = LazyInitializer.EnsureInitialized(ref _dayRetry, () => MixpanelResilience.StreamRetry(options, FetchSettings.IsBrokenStream));
+        return new FetchSettings(retry, options.Retry.MaxRetries, StreamIdleTimeout, options.TimeProvider);
     }
 
     private static async Task<StagedDay> LoadDayAsync(
@@ -343,6 +335,42 @@ public sealed class FetchClient
             var done = _daysBefore + _daysThisRun;
             TimeSpan? eta = _daysThisRun > 0 ? elapsed / _daysThisRun * (daysTotal - done) : null;
             return new FetchProgress(done, daysTotal, day, Events + current.Rows, _bytes + current.Bytes, elapsed, rate, eta);
+        }
+    }
+
+    /// <summary>An export body as a plain stream that also releases its response when disposed.</summary>
+    private sealed class OwnedStream(ApiStream body) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => body.Body.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => body.Body.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => body.Body.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -25,7 +25,8 @@ internal static class MixpanelHttpServiceCollectionExtensions
 
     /// <summary>
     /// The pipeline of <paramref name="family"/>, outermost first: address, auth and error mapping → resilience (total
-    /// timeout, retry, attempt timeout) → client-side rate limits → gzip → the target's handler or sockets.
+    /// timeout, retry, client-side rate limits, attempt timeout) → reading Query/App bodies within the attempt → gzip →
+    /// the target's handler or sockets.
     /// </summary>
     public static IHttpClientBuilder AddMixpanelPipeline(this IHttpClientBuilder builder, ApiFamily family)
     {
@@ -37,8 +38,8 @@ internal static class MixpanelHttpServiceCollectionExtensions
         builder.ConfigurePrimaryHttpMessageHandler(services => new TargetPrimaryHandler(services.GetRequiredService<MixpanelHttpContext>()));
         builder.AddHttpMessageHandler(services => new MixpanelRequestHandler(family, services.GetRequiredService<MixpanelHttpContext>()));
         builder.AddResilienceHandler("MixpanelData." + family, (pipeline, handler) =>
-            MixpanelResilience.Configure(pipeline, family, handler.ServiceProvider.GetRequiredService<MixpanelHttpContext>().Options));
-        builder.AddHttpMessageHandler(services => new RateLimitHandler(family, services.GetRequiredService<MixpanelHttpContext>()));
+            MixpanelResilience.Configure(pipeline, family, handler.ServiceProvider.GetRequiredService<MixpanelHttpContext>()));
+        builder.AddHttpMessageHandler(() => new BodyBufferHandler(family));
         builder.AddHttpMessageHandler(() => new GzipDecompressionHandler());
 
         // The handlers hold no DNS-bound state of their own (sockets recycle their connections), and a borrowed

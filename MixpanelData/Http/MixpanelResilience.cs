@@ -16,9 +16,10 @@ namespace MixpanelData.Http;
 /// </summary>
 internal static class MixpanelResilience
 {
-    /// <summary>Adds total timeout → retry → attempt timeout for <paramref name="family"/> to an HTTP pipeline.</summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ApiFamily family, MixpanelClientOptions options)
+    /// <summary>Adds total timeout → retry → client-side rate limits → attempt timeout for <paramref name="family"/> to an HTTP pipeline.</summary>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ApiFamily family, MixpanelHttpContext context)
     {
+        var options = context.Options;
         builder.TimeProvider = options.TimeProvider;
         var attempt = family == ApiFamily.Export ? options.ExportTimeout : options.QueryTimeout;
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = TotalTimeout(options, attempt) });
@@ -39,6 +40,7 @@ internal static class MixpanelResilience
             });
         }
 
+        RateLimitStrategy.AddTo(builder, family, context);
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = attempt });
     }
 

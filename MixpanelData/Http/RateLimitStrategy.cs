@@ -1,46 +1,57 @@
 using System.Net;
-using System.Net.Http.Headers;
+using Polly;
 
 namespace MixpanelData.Http;
 
 /// <summary>
-/// Inside the retries, so every attempt queues for the project's client-side budgets (<see cref="MixpanelRateLimiter"/>:
-/// concurrency, rolling hour, per second) before it is sent, is told to <see cref="MixpanelClientOptions.OnApiCall"/>,
-/// and teaches the limiter the quota of a <c>RateLimit-Policy</c> answer. A Query or App answer is read within the
-/// attempt (its timeout covers the body); a successful export keeps its concurrent slot until its stream is disposed.
+/// The client-side rate limits as a strategy of the family's resilience pipeline, between the retry and the attempt
+/// timeout: every attempt (retries too) queues for the project's budgets (<see cref="MixpanelRateLimiter"/>:
+/// concurrency, rolling hour, per second) before it is sent, and the wait never counts against the attempt's timeout.
+/// Each attempt is told to <see cref="MixpanelClientOptions.OnApiCall"/>, and the limiter learns the quota of a
+/// <c>RateLimit-Policy</c> answer. A successful export keeps its concurrent slot until its stream is disposed.
 /// </summary>
-internal sealed class RateLimitHandler(ApiFamily family, MixpanelHttpContext context) : DelegatingHandler
+internal sealed class RateLimitStrategy(ApiFamily family, MixpanelHttpContext context) : ResilienceStrategy<HttpResponseMessage>
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Adds the strategy to a family's pipeline.</summary>
+    public static void AddTo(ResiliencePipelineBuilder<HttpResponseMessage> builder, ApiFamily family, MixpanelHttpContext context) =>
+        builder.AddStrategy(_ => new RateLimitStrategy(family, context), new Options());
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext resilienceContext, TState state)
     {
-        var target = await context.TargetAsync(cancellationToken).ConfigureAwait(false);
-        var options = context.Options;
+        var request = resilienceContext.GetRequestMessage()
+            ?? throw new InvalidOperationException("The rate-limit strategy runs only inside an HTTP resilience handler.");
+        var cancellationToken = resilienceContext.CancellationToken;
+        IDisposable? lease;
+        MixpanelTarget target;
+        bool counted;
         var path = request.RequestUri!.AbsolutePath;
-        var counted = request.Options.TryGetValue(MixpanelRequestOptions.Counted, out var told) ? told : await IsCountedAsync(request, target, cancellationToken).ConfigureAwait(false);
-        var lease = await target.RateLimiter.AcquireAsync(family, counted, path, options.MaxRateLimitWait, options.OnRateLimitWait, cancellationToken).ConfigureAwait(false);
         try
         {
-            options.OnApiCall?.Invoke(new ApiCallSent(family, path, counted));
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            target.RateLimiter.Learn(family, response.Headers.TryGetValues("RateLimit-Policy", out var policy) ? string.Join(", ", policy) : null);
-            if (family == ApiFamily.Export && response.IsSuccessStatusCode)
+            target = await context.TargetAsync(cancellationToken).ConfigureAwait(false);
+            counted = request.Options.TryGetValue(MixpanelRequestOptions.Counted, out var told) ? told : await IsCountedAsync(request, target, cancellationToken).ConfigureAwait(false);
+            lease = await target.RateLimiter.AcquireAsync(family, counted, path, context.Options.MaxRateLimitWait, context.Options.OnRateLimitWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        try
+        {
+            context.Options.OnApiCall?.Invoke(new ApiCallSent(family, path, counted));
+            var outcome = await callback(resilienceContext, state).ConfigureAwait(false);
+            if (outcome.Result is { } response)
             {
-                response.Content = new LeasedContent(response.Content, lease);
-                lease = null;
-                return response;
+                target.RateLimiter.Learn(family, response.Headers.TryGetValues("RateLimit-Policy", out var policy) ? string.Join(", ", policy) : null);
+                if (family == ApiFamily.Export && response.IsSuccessStatusCode)
+                {
+                    response.Content = new LeasedContent(response.Content, lease);
+                    lease = null;
+                }
             }
 
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
-
-            return response;
+            return outcome;
         }
         finally
         {
@@ -67,6 +78,11 @@ internal sealed class RateLimitHandler(ApiFamily family, MixpanelHttpContext con
 
     private static bool HasSessionId(string encoded) =>
         encoded.Split('&').Any(p => p.StartsWith("session_id=", StringComparison.Ordinal) && p.Length > "session_id=".Length);
+
+    private sealed class Options : ResilienceStrategyOptions
+    {
+        public Options() => Name = "rate-limits";
+    }
 
     /// <summary>An export body that gives back its concurrent-request slot when it (or the stream read from it) is disposed.</summary>
     private sealed class LeasedContent : HttpContent
