@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Analytics;
+using MixpanelData.Api;
 using MixpanelData.Configuration;
 using MixpanelData.Discovery;
 using MixpanelData.Emulation;
@@ -41,9 +43,12 @@ public sealed class Workspace : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Account = options.Account ?? throw new ArgumentException("WorkspaceOptions.Account is required; use Workspace.FromEnvironment() or Workspace.Open(name) to resolve one.", nameof(options));
-        _connection = new MixpanelConnection(new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync));
+        // The composition root: the Http core and the Api interfaces in one container per workspace, the area clients on them.
+        _connection = new MixpanelConnection(
+            new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync),
+            services => services.AddMixpanelApi());
         Discovery = new DiscoveryClient(this);
-        Query = new QueryClient(this);
+        Query = new QueryClient(_connection.Services.GetRequiredService<IQueryApi>(), Discovery, ProjectId);
         Fetch = new FetchClient(this);
     }
 

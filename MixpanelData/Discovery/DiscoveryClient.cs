@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MixpanelData.Api;
 using MixpanelData.Http;
 using MixpanelData.Queries;
 
@@ -51,8 +52,7 @@ public sealed partial class DiscoveryClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("properties", eventName, Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
+        return _cache.GetAsync(Key("properties", eventName, Number(limit)), ct => SendAsync(
             new ApiRequest(ApiFamily.Query, "events/properties/top") { Query = [new("event", eventName), new("limit", Number(limit))] },
             ReadProperties,
             ct), cancellationToken);
@@ -69,8 +69,7 @@ public sealed partial class DiscoveryClient
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         ArgumentException.ThrowIfNullOrWhiteSpace(property);
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("values", eventName, property, Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
+        return _cache.GetAsync(Key("values", eventName, property, Number(limit)), ct => SendAsync(
             new ApiRequest(ApiFamily.Query, "events/properties/values") { Query = [new("event", eventName), new("name", property), new("limit", Number(limit))] },
             root => (IReadOnlyList<string>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the values").EnumerateArray().Select(ApiJson.Text)],
             ct), cancellationToken);
@@ -79,8 +78,7 @@ public sealed partial class DiscoveryClient
     /// <summary>The project's saved funnels, by name.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<FunnelSummary>> FunnelsAsync(CancellationToken cancellationToken = default) =>
-        _cache.GetAsync(Key("funnels"), ct => ApiJson.SendAsync(
-            _workspace,
+        _cache.GetAsync(Key("funnels"), ct => SendAsync(
             new ApiRequest(ApiFamily.Query, "funnels/list"),
             root => (IReadOnlyList<FunnelSummary>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the funnel list").EnumerateArray()
                 .Select(f => new FunnelSummary(ApiJson.Long(f, "funnel_id") ?? ApiJson.Long(f, "id") ?? throw new FormatException("a funnel has no funnel_id"), ApiJson.String(f, "name") ?? string.Empty)
@@ -94,8 +92,7 @@ public sealed partial class DiscoveryClient
     /// <summary>The project's saved cohorts, by name.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<CohortSummary>> CohortsAsync(CancellationToken cancellationToken = default) =>
-        _cache.GetAsync(Key("cohorts"), ct => ApiJson.SendAsync(
-            _workspace,
+        _cache.GetAsync(Key("cohorts"), ct => SendAsync(
             new ApiRequest(ApiFamily.Query, "cohorts/list") { Method = HttpMethod.Post, Form = [] },
             root => (IReadOnlyList<CohortSummary>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the cohort list").EnumerateArray()
                 .Select(ReadCohort)
@@ -117,8 +114,7 @@ public sealed partial class DiscoveryClient
         ArgumentOutOfRangeException.ThrowIfNegative(page);
         CheckLimit(pageSize, 10_000, nameof(pageSize));
         var wire = type is { } t ? ToWire(t) : null;
-        var all = await _cache.GetAsync(Key("bookmarks", wire ?? "*"), ct => ApiJson.SendAsync(
-            _workspace,
+        var all = await _cache.GetAsync(Key("bookmarks", wire ?? "*"), ct => SendAsync(
             new ApiRequest(ApiFamily.App, $"projects/{Number(_workspace.ProjectId)}/bookmarks")
             {
                 ProjectScoped = false,
@@ -138,8 +134,7 @@ public sealed partial class DiscoveryClient
     public Task<TopEventsResult> TopEventsAsync(CountType type = CountType.General, int limit = 100, CancellationToken cancellationToken = default)
     {
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("top", type.ToWire(), Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
+        return _cache.GetAsync(Key("top", type.ToWire(), Number(limit)), ct => SendAsync(
             new ApiRequest(ApiFamily.Query, "events/top") { Query = [new("type", type.ToWire()), new("limit", Number(limit))] },
             root => new TopEventsResult(type, [.. ApiJson.Expect(root.GetProperty("events"), JsonValueKind.Array, "events").EnumerateArray()
                 .Select(e => new TopEvent(ApiJson.String(e, "event") ?? string.Empty, ApiJson.Double(e, "amount") ?? 0, ApiJson.Double(e, "percent_change") ?? 0))
@@ -154,8 +149,7 @@ public sealed partial class DiscoveryClient
     public Task<IReadOnlyList<LexiconSchema>> LexiconSchemasAsync(LexiconEntityType? entityType = null, CancellationToken cancellationToken = default)
     {
         var path = $"projects/{Number(_workspace.ProjectId)}/schemas" + (entityType is { } e ? "/" + ToWire(e) : string.Empty);
-        return _cache.GetAsync(Key("schemas", entityType is { } t ? ToWire(t) : "*"), ct => ApiJson.SendAsync(
-            _workspace,
+        return _cache.GetAsync(Key("schemas", entityType is { } t ? ToWire(t) : "*"), ct => SendAsync(
             new ApiRequest(ApiFamily.App, path) { ProjectScoped = false },
             root => (IReadOnlyList<LexiconSchema>)[.. ApiJson.Expect(root.GetProperty("results"), JsonValueKind.Array, "results").EnumerateArray()
                 .Select(entry => ReadSchema(ApiJson.String(entry, "entityType") ?? string.Empty, ApiJson.String(entry, "name") ?? string.Empty, ApiJson.Property(entry, "schemaJson")))
@@ -173,8 +167,7 @@ public sealed partial class DiscoveryClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var wire = ToWire(entityType);
-        return _cache.GetAsync(Key("schema", wire, name), ct => ApiJson.SendAsync(
-            _workspace,
+        return _cache.GetAsync(Key("schema", wire, name), ct => SendAsync(
             new ApiRequest(ApiFamily.App, $"projects/{Number(_workspace.ProjectId)}/schemas/{wire}/{Uri.EscapeDataString(name)}") { ProjectScoped = false },
             root => ReadSchema(wire, name, root.ValueKind == JsonValueKind.Object && ApiJson.Property(root, "results") is { ValueKind: JsonValueKind.Object } wrapped ? wrapped : root),
             ct), cancellationToken);
@@ -207,8 +200,7 @@ public sealed partial class DiscoveryClient
         }
     }
 
-    private Task<EventNameList> EventNamesSinceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) => ApiJson.SendAsync(
-        _workspace,
+    private Task<EventNameList> EventNamesSinceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) => SendAsync(
         new ApiRequest(ApiFamily.Query, "events/names")
         {
             Query = [new("type", "general"), new("limit", Number(EventNamesCap)), new("from_date", Day(from)), new("to_date", Day(to))],
@@ -331,6 +323,26 @@ public sealed partial class DiscoveryClient
 
     [GeneratedRegex(@"exceeds\s+(\d+)\s+days", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HistoryWindow();
+
+    private async Task<T> SendAsync<T>(ApiRequest request, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    {
+        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var response = await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            return read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException or OverflowException)
+        {
+            throw new InvalidResponseException(
+                $"Mixpanel's answer at {response.Path} is not the JSON expected: {ex.Message}",
+                response.Status,
+                response.Path,
+                ErrorMapper.Excerpt(System.Text.Encoding.UTF8.GetString(response.Body), connection.Options.Credentials.Secret),
+                ex);
+        }
+    }
 }
 
 /// <summary>The project's event names, and whether Mixpanel's cap may have cut the list short.</summary>
