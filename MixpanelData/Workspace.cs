@@ -47,8 +47,10 @@ public sealed class Workspace : IAsyncDisposable
         _connection = new MixpanelConnection(
             new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync),
             services => services.AddMixpanelApi());
-        Discovery = new DiscoveryClient(this);
-        Query = new QueryClient(_connection.Services.GetRequiredService<IQueryApi>(), Discovery, ProjectId);
+        var queryApi = _connection.Services.GetRequiredService<IQueryApi>();
+        AppApi = _connection.Services.GetRequiredService<IAppApi>();
+        Discovery = new DiscoveryClient(queryApi, AppApi, new DiscoveryScope(Account.Name, ProjectId, Account.WorkspaceId, options.TimeProvider, options.DiscoveryCacheDuration));
+        Query = new QueryClient(queryApi, Discovery, ProjectId);
         Fetch = new FetchClient(this);
     }
 
@@ -71,6 +73,9 @@ public sealed class Workspace : IAsyncDisposable
     public bool IsDemo => _options.IsDemo;
 
     internal WorkspaceOptions Options => _options;
+
+    /// <summary>The App API of this workspace (for <see cref="WorkspaceCredentialExtensions.WhoAmIAsync"/>).</summary>
+    internal IAppApi AppApi { get; }
 
     /// <summary>
     /// Resolves credentials the usual way (MP_* environment variables, then the config file's default account,

@@ -124,6 +124,35 @@ internal interface IQueryApi
     /// <summary><c>POST /jql</c>: runs a JQL script (form body <c>script</c>, <c>params</c>).</summary>
     [Post("/jql")]
     Task<JqlAnswer> JqlAsync([Body(BodySerializationMethod.UrlEncoded)] JqlForm form, CancellationToken cancellationToken);
+
+    /// <summary><c>GET /events/names</c>: the event names seen in a range (at most <paramref name="limit"/>).</summary>
+    [Get("/events/names")]
+    Task<TextListAnswer> EventNamesAsync(
+        [AliasAs("type")] string type,
+        [AliasAs("limit")] int limit,
+        [AliasAs("from_date"), Query(Format = "yyyy-MM-dd")] DateOnly fromDate,
+        [AliasAs("to_date"), Query(Format = "yyyy-MM-dd")] DateOnly toDate,
+        CancellationToken cancellationToken);
+
+    /// <summary><c>GET /events/properties/top</c>: the properties seen on an event, with counts.</summary>
+    [Get("/events/properties/top")]
+    Task<PropertyCountsAnswer> TopPropertiesAsync([AliasAs("event")] string eventName, [AliasAs("limit")] int limit, CancellationToken cancellationToken);
+
+    /// <summary><c>GET /events/properties/values</c>: the most common values of a property on an event.</summary>
+    [Get("/events/properties/values")]
+    Task<TextListAnswer> PropertyValuesAsync([AliasAs("event")] string eventName, [AliasAs("name")] string property, [AliasAs("limit")] int limit, CancellationToken cancellationToken);
+
+    /// <summary><c>GET /funnels/list</c>: the saved funnels.</summary>
+    [Get("/funnels/list")]
+    Task<FunnelListAnswer> FunnelListAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>POST /cohorts/list</c> (an empty form): the saved cohorts.</summary>
+    [Post("/cohorts/list")]
+    Task<CohortListAnswer> CohortListAsync([Body(BodySerializationMethod.UrlEncoded)] IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken);
+
+    /// <summary><c>GET /events/top</c>: today's top events.</summary>
+    [Get("/events/top")]
+    Task<TopEventsAnswer> TopEventsAsync([AliasAs("type")] string type, [AliasAs("limit")] int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>The parameters of <c>/retention</c> (null ones are not sent).</summary>
@@ -167,6 +196,13 @@ internal sealed record RetentionParameters
 
     [AliasAs("limit")]
     public int? Limit { get; init; }
+}
+
+/// <summary>Form bodies the Query API takes.</summary>
+internal static class QueryForms
+{
+    /// <summary>An empty form (<c>/cohorts/list</c> is a POST without parameters).</summary>
+    public static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 }
 
 /// <summary>The form body of <c>/jql</c>.</summary>

@@ -13,6 +13,7 @@ internal static class MixpanelApiServiceCollectionExtensions
     public static IServiceCollection AddMixpanelApi(this IServiceCollection services)
     {
         services.AddRefitGeneratedClient<IQueryApi>(Settings).AddMixpanelPipeline(ApiFamily.Query);
+        services.AddRefitGeneratedClient<IAppApi>(Settings).AddMixpanelPipeline(ApiFamily.App);
         return services;
     }
 
