@@ -51,7 +51,11 @@ public sealed class Workspace : IAsyncDisposable
         AppApi = _connection.Services.GetRequiredService<IAppApi>();
         Discovery = new DiscoveryClient(queryApi, AppApi, new DiscoveryScope(Account.Name, ProjectId, Account.WorkspaceId, options.TimeProvider, options.DiscoveryCacheDuration));
         Query = new QueryClient(queryApi, Discovery, ProjectId);
-        Fetch = new FetchClient(this);
+        Fetch = new FetchClient(
+            _connection.Services.GetRequiredService<IExportApi>(),
+            _connection.Services.GetRequiredService<IEngageApi>(),
+            () => Local,
+            new FetchClient.FetchScope(options.TimeProvider, MixpanelResilience.StreamRetry(_connection.Options, FetchSettings.IsBrokenStream), _connection.Options.Retry.MaxRetries));
     }
 
     /// <summary>Events, properties, saved funnels, cohorts and reports of the project.</summary>

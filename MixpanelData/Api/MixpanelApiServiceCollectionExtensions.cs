@@ -14,6 +14,8 @@ internal static class MixpanelApiServiceCollectionExtensions
     {
         services.AddRefitGeneratedClient<IQueryApi>(Settings).AddMixpanelPipeline(ApiFamily.Query);
         services.AddRefitGeneratedClient<IAppApi>(Settings).AddMixpanelPipeline(ApiFamily.App);
+        services.AddRefitGeneratedClient<IEngageApi>(Settings).AddMixpanelPipeline(ApiFamily.Query);
+        services.AddRefitGeneratedClient<IExportApi>(Settings).AddMixpanelPipeline(ApiFamily.Export);
         return services;
     }
 

@@ -23,6 +23,8 @@ namespace MixpanelData.Api;
 [JsonSerializable(typeof(SchemaListAnswer))]
 [JsonSerializable(typeof(SchemaAnswer))]
 [JsonSerializable(typeof(MeAnswer))]
+[JsonSerializable(typeof(EngagePageAnswer))]
+[JsonSerializable(typeof(EngageForm))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class MixpanelJsonContext : JsonSerializerContext;
