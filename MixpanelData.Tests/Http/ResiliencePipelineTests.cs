@@ -188,6 +188,33 @@ public sealed class ResiliencePipelineTests
     }
 
     [Test]
+    public async Task ExportTimeout_CoversOnlyTheTimeToHeaders_ALongStreamIsNotCutOff()
+    {
+        _server.Given(Request.Create().WithPath("/api/2.0/export")).RespondWith(
+            Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
+        await using var connection = new MixpanelConnection(Options() with { ExportTimeout = TimeSpan.FromSeconds(10) });
+
+        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export"));
+        _time.Advance(TimeSpan.FromHours(2));
+        using var reader = new StreamReader(stream.Body);
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(text, Is.EqualTo("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"), "two simulated hours after the headers, the body still reads");
+    }
+
+    [Test]
+    public async Task ServerError_MessageEndsMixpanelsSentenceOnce()
+    {
+        _server.Given(Request.Create().WithPath("/api/query/retention")).RespondWith(Json(502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
+        await using var connection = new MixpanelConnection(Options(maxRetries: 0));
+
+        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention")));
+
+        Assert.That(ex!.Message, Is.EqualTo("Mixpanel failed with 502 at /api/query/retention: Timeout Error. It may be a temporary outage; try again later."));
+        Assert.That(ex.MixpanelError, Is.EqualTo("Timeout Error."));
+    }
+
+    [Test]
     public void TotalTimeout_BoundsEveryAttemptAndWait()
     {
         var options = Options(maxRetries: 2, maxWait: TimeSpan.FromMinutes(5));
