@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using MixpanelData.Http;
 
 namespace MixpanelData;
 
@@ -20,30 +17,12 @@ public static class WorkspaceCredentialExtensions
     public static async Task<WhoAmI> WhoAmIAsync(this Workspace workspace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        var me = await workspace.AppApi.MeAsync(cancellationToken).ConfigureAwait(false);
         var connection = await workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false }, cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(response.Body);
-        var results = document.RootElement.TryGetProperty("results", out var r) ? r : document.RootElement;
-        var user = results.TryGetProperty("user_email", out var email) ? email.GetString()
-            : results.TryGetProperty("email", out var alt) ? alt.GetString() : null;
-        var ids = new List<long>();
-        string? name = null;
-        if (results.TryGetProperty("projects", out var projects) && projects.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var project in projects.EnumerateObject())
-            {
-                if (long.TryParse(project.Name, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
-                {
-                    ids.Add(id);
-                    if (id == workspace.ProjectId && project.Value.TryGetProperty("name", out var projectName))
-                    {
-                        name = projectName.GetString();
-                    }
-                }
-            }
-        }
-
-        var region = connection.Options.Credentials.Region?.ToString().ToLowerInvariant() ?? "us";
+        var ids = me.Projects.Select(p => p.Key).ToList();
+        var name = me.Projects.FirstOrDefault(p => p.Key == workspace.ProjectId).Value;
+        var user = me.User;
+        var region = connection.Context.Resolved?.Credentials.Region?.ToString().ToLowerInvariant() ?? "us";
         return new WhoAmI(user ?? workspace.Account.Credentials.Username, region, ids, ids.Contains(workspace.ProjectId), name);
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Analytics;
+using MixpanelData.Api;
 using MixpanelData.Configuration;
 using MixpanelData.Discovery;
 using MixpanelData.Emulation;
@@ -27,9 +29,8 @@ public sealed class Workspace : IAsyncDisposable
     private static readonly ConcurrentDictionary<(string Host, long Project, RateLimitOptions Limits, TimeProvider Clock), MixpanelRateLimiter> SharedLimiters = new();
 
     private readonly WorkspaceOptions _options;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly Lock _storeLock = new();
-    private MixpanelConnection? _connection;
+    private readonly MixpanelConnection _connection;
     private LocalStore? _store;
     private LocalAnalytics? _analytics;
     private Lazy<Task<MixpanelEmulator>>? _demo;
@@ -42,9 +43,19 @@ public sealed class Workspace : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Account = options.Account ?? throw new ArgumentException("WorkspaceOptions.Account is required; use Workspace.FromEnvironment() or Workspace.Open(name) to resolve one.", nameof(options));
-        Discovery = new DiscoveryClient(this);
-        Query = new QueryClient(this);
-        Fetch = new FetchClient(this);
+        // The composition root: the Http core and the Api interfaces in one container per workspace, the area clients on them.
+        _connection = new MixpanelConnection(
+            new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync),
+            services => services.AddMixpanelApi());
+        var queryApi = _connection.Services.GetRequiredService<IQueryApi>();
+        AppApi = _connection.Services.GetRequiredService<IAppApi>();
+        Discovery = new DiscoveryClient(queryApi, AppApi, new DiscoveryScope(Account.Name, ProjectId, Account.WorkspaceId, options.TimeProvider, options.DiscoveryCacheDuration));
+        Query = new QueryClient(queryApi, Discovery, ProjectId);
+        Fetch = new FetchClient(
+            _connection.Services.GetRequiredService<IExportApi>(),
+            _connection.Services.GetRequiredService<IEngageApi>(),
+            () => Local,
+            new FetchClient.FetchScope(options.TimeProvider, MixpanelResilience.StreamRetry(_connection.Options, FetchSettings.IsBrokenStream), _connection.Options.Retry.MaxRetries));
     }
 
     /// <summary>Events, properties, saved funnels, cohorts and reports of the project.</summary>
@@ -66,6 +77,9 @@ public sealed class Workspace : IAsyncDisposable
     public bool IsDemo => _options.IsDemo;
 
     internal WorkspaceOptions Options => _options;
+
+    /// <summary>The App API of this workspace (for <see cref="WorkspaceCredentialExtensions.WhoAmIAsync"/>).</summary>
+    internal IAppApi AppApi { get; }
 
     /// <summary>
     /// Resolves credentials the usual way (MP_* environment variables, then the config file's default account,
@@ -134,46 +148,38 @@ public sealed class Workspace : IAsyncDisposable
         }
     }
 
-    /// <summary>The HTTP connection, created on first use (detecting the region when the account has none).</summary>
+    /// <summary>The HTTP connection, its target resolved (detecting the region when the account has none).</summary>
     internal async ValueTask<MixpanelConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_connection is { } ready)
+        await _connection.Context.TargetAsync(cancellationToken).ConfigureAwait(false);
+        return _connection;
+    }
+
+    /// <summary>Where this workspace's calls go: the demo's emulator or the network, the region (detected if unset), the project's limiter.</summary>
+    private async Task<MixpanelTarget> ResolveTargetAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var options = ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us));
+        if (await DemoEmulatorAsync(cancellationToken).ConfigureAwait(false) is { } emulator)
         {
-            return ready;
+            options = options with { PrimaryHandler = emulator };
         }
 
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (Account.Credentials.Region is null)
         {
-            if (_connection is { } again)
-            {
-                return again;
-            }
-
-            var options = ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us));
-            if (await DemoEmulatorAsync(cancellationToken).ConfigureAwait(false) is { } emulator)
-            {
-                options = options with { PrimaryHandler = emulator };
-            }
-
-            if (Account.Credentials.Region is null)
-            {
-                var region = await RegionDetector.DetectAsync(options, Account.ResolveEndpoints, cancellationToken).ConfigureAwait(false);
-                options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
-            }
-
-            // Time-based budgets must share a clock too; the demo's emulator is private to this workspace.
-            var limiter = IsDemo
-                ? null
-                : SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
-            _connection = new MixpanelConnection(options, limiter);
-            return _connection;
+            var region = await RegionDetector.DetectAsync(options, Account.ResolveEndpoints, cancellationToken).ConfigureAwait(false);
+            options = options with { Endpoints = Account.ResolveEndpoints(region), Credentials = Account.Credentials with { Region = region } };
         }
-        finally
+
+        // Time-based budgets must share a clock too; the demo's emulator is private to this workspace.
+        if (IsDemo)
         {
-            _connectGate.Release();
+            return new MixpanelTarget(options.Credentials, options.Endpoints, options.PrimaryHandler, new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider), OwnsRateLimiter: true);
         }
+
+        var limiter = SharedLimiters.GetOrAdd((options.Endpoints.Query.Authority, ProjectId, _options.RateLimits, _options.TimeProvider), _ => new MixpanelRateLimiter(_options.RateLimits, _options.TimeProvider));
+        return new MixpanelTarget(options.Credentials, options.Endpoints, options.PrimaryHandler, limiter, OwnsRateLimiter: false);
     }
 
     private MixpanelClientOptions ClientOptions(MixpanelEndpoints endpoints)
@@ -208,10 +214,7 @@ public sealed class Workspace : IAsyncDisposable
             return;
         }
 
-        if (_connection is { } connection)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
 
         LocalStore? store;
         lock (_storeLock)
@@ -235,7 +238,5 @@ public sealed class Workspace : IAsyncDisposable
                 await preparing.Result.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        _connectGate.Dispose();
     }
 }

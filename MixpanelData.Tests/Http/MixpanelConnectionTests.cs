@@ -2,42 +2,92 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using MixpanelData.Configuration;
 using MixpanelData.Http;
+using MixpanelData.Tests.Contracts;
 using MixpanelData.Tests.Support;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace MixpanelData.Tests.Http;
 
+/// <summary>The Http core against WireMock.Net over a real loopback socket: what it sends, how it retries, limits and maps errors.</summary>
 public sealed class MixpanelConnectionTests
 {
     private const string Secret = "S3CRET-do-not-print";
     private static readonly Credentials TestCredentials = new("svc.test.mp-service-account", Secret, 4242, MixpanelRegion.Us);
 
-    private static MixpanelClientOptions Options(LoopbackServer server) => new()
+    private WireMockServer _server = null!;
+
+    [SetUp]
+    public void StartServer()
+    {
+        _server = WireMockServer.Start();
+        _arrived = 0;
+    }
+
+    [TearDown]
+    public void StopServer() => _server.Stop();
+
+    private IReadOnlyList<ILogEntry> Requests => [.. _server.LogEntries.OrderBy(e => e.RequestMessage.DateTime)];
+
+    private MixpanelEndpoints Endpoints(string prefix = "")
+    {
+        var root = new Uri(_server.Url!);
+        return new(new Uri(root, $"{prefix}/api/query"), new Uri(root, $"{prefix}/api/2.0"), new Uri(root, $"{prefix}/api/app"));
+    }
+
+    private MixpanelClientOptions Options() => new()
     {
         Credentials = TestCredentials,
-        Endpoints = server.Endpoints(),
+        Endpoints = Endpoints(),
         Retry = new RetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
     };
 
-    private static Task Json(HttpContext context, int status, string json, string? retryAfter = null)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        if (retryAfter is not null)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
+    private int _arrived;
 
-        return context.Response.WriteAsync(json);
+    /// <summary>Answers every request after <paramref name="delay"/> (real time), counting requests as they arrive (the log only has answered ones).</summary>
+    private void AnswerSlowly(TimeSpan delay) =>
+        _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            Interlocked.Increment(ref _arrived);
+            Thread.Sleep(delay);
+            return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
+        }));
+
+    private static IResponseBuilder Json(int status, string json, string? retryAfter = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json);
+        return retryAfter is null ? response : response.WithHeader("Retry-After", retryAfter);
     }
+
+    private void AnswerAll(IResponseBuilder response) => _server.Given(Request.Create().WithPath("/*")).RespondWith(response);
+
+    /// <summary>Answers with <paramref name="responses"/> in turn (the last one from then on).</summary>
+    private void AnswerInTurn(params IResponseBuilder[] responses)
+    {
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var given = _server.Given(Request.Create().WithPath("/*")).InScenario("turns");
+            given = i == 0 ? given : given.WhenStateIs(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (i < responses.Length - 1)
+            {
+                given = given.WillSetStateTo((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            given.RespondWith(responses[i]);
+        }
+    }
+
+    private static string Path(ILogEntry entry) => entry.RequestMessage.Path;
 
     [Test]
     public async Task SendAsync_AnyQuery_SendsBasicAuthProjectIdWorkspaceAndDefaultHeaders()
     {
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, """{"ok":true}"""));
-        await using var connection = new MixpanelConnection(Options(server) with
+        AnswerAll(Json(200, """{"ok":true}"""));
+        await using var connection = new MixpanelConnection(Options() with
         {
             WorkspaceId = 77,
             DefaultHeaders = new Dictionary<string, string> { ["X-Internal-Source"] = "copilot" },
@@ -46,52 +96,47 @@ public sealed class MixpanelConnectionTests
         await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Signed up"), new("on", null)] });
         await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
 
-        Assert.That(server.Requests, Has.Count.EqualTo(2));
-        foreach (var seen in server.Requests)
+        Assert.That(Requests, Has.Count.EqualTo(2));
+        foreach (var seen in Requests)
         {
             var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"svc.test.mp-service-account:{Secret}"));
-            Assert.That(seen.Headers["Authorization"], Is.EqualTo(expected));
-            Assert.That(seen.Query["project_id"], Is.EqualTo("4242"));
-            Assert.That(seen.Query["workspace_id"], Is.EqualTo("77"));
-            Assert.That(seen.Headers["X-Internal-Source"], Is.EqualTo("copilot"));
-            Assert.That(seen.Headers["Accept-Encoding"], Does.Contain("gzip"));
+            Assert.That(MixpanelWire.Header(seen, "Authorization"), Is.EqualTo(expected));
+            Assert.That(MixpanelWire.Query(seen)["project_id"], Is.EqualTo("4242"));
+            Assert.That(MixpanelWire.Query(seen)["workspace_id"], Is.EqualTo("77"));
+            Assert.That(MixpanelWire.Header(seen, "X-Internal-Source"), Is.EqualTo("copilot"));
+            Assert.That(MixpanelWire.Header(seen, "Accept-Encoding"), Does.Contain("gzip"));
         }
 
-        Assert.That(server.Requests[0].Path, Is.EqualTo("/api/query/segmentation"));
-        Assert.That(server.Requests[0].Query["event"], Is.EqualTo("Signed up"));
-        Assert.That(server.Requests[0].Query.ContainsKey("on"), Is.False, "null parameters are left out");
-        Assert.That(server.Requests[1].Method, Is.EqualTo("POST"));
-        Assert.That(server.Requests[1].Body, Is.EqualTo("where=true"));
+        Assert.That(Path(Requests[0]), Is.EqualTo("/api/query/segmentation"));
+        Assert.That(MixpanelWire.Query(Requests[0])["event"], Is.EqualTo("Signed up"));
+        Assert.That(MixpanelWire.Query(Requests[0]).ContainsKey("on"), Is.False, "null parameters are left out");
+        Assert.That(Requests[1].RequestMessage.Method, Is.EqualTo("POST"));
+        Assert.That(Requests[1].RequestMessage.Body, Is.EqualTo("where=true"));
     }
 
     [Test]
     public async Task SendAsync_NotProjectScoped_OmitsProjectId()
     {
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, """{"status":"ok","results":{}}"""));
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Json(200, """{"status":"ok","results":{}}"""));
+        await using var connection = new MixpanelConnection(Options());
 
         await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
 
-        Assert.That(server.Requests.Single().Path, Is.EqualTo("/api/app/me"));
-        Assert.That(server.Requests.Single().Query.ContainsKey("project_id"), Is.False);
+        Assert.That(Path(Requests.Single()), Is.EqualTo("/api/app/me"));
+        Assert.That(MixpanelWire.Query(Requests.Single()).ContainsKey("project_id"), Is.False);
     }
 
     [Test]
     public async Task SendAsync_GzipBody_IsInflated()
     {
-        await using var server = await LoopbackServer.StartAsync(async c =>
+        using var buffer = new MemoryStream();
+        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         {
-            c.Response.Headers.ContentEncoding = "gzip";
-            c.Response.ContentType = "application/json";
-            using var buffer = new MemoryStream();
-            await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await gzip.WriteAsync(Encoding.UTF8.GetBytes("""{"data":"compressed"}"""));
-            }
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes("""{"data":"compressed"}"""));
+        }
 
-            await c.Response.Body.WriteAsync(buffer.ToArray());
-        });
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", "gzip").WithBody(buffer.ToArray()));
+        await using var connection = new MixpanelConnection(Options());
 
         var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "events/names"));
 
@@ -101,13 +146,9 @@ public sealed class MixpanelConnectionTests
     [Test]
     public async Task SendAsync_429WithRetryAfter_WaitsThenRetriesAndReportsTheWait()
     {
-        var calls = 0;
-        await using var server = await LoopbackServer.StartAsync(c =>
-            Interlocked.Increment(ref calls) == 1
-                ? Json(c, 429, """{"error":"Query rate limit exceeded for project_id: 4242."}""", retryAfter: "1")
-                : Json(c, 200, """{"ok":1}"""));
+        AnswerInTurn(Json(429, """{"error":"Query rate limit exceeded for project_id: 4242."}""", retryAfter: "1"), Json(200, """{"ok":1}"""));
         var waits = new List<RateLimitWait>();
-        await using var connection = new MixpanelConnection(Options(server) with
+        await using var connection = new MixpanelConnection(Options() with
         {
             OnRateLimitWait = w => { lock (waits) { waits.Add(w); } return ValueTask.CompletedTask; },
         });
@@ -117,7 +158,7 @@ public sealed class MixpanelConnectionTests
         clock.Stop();
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(Requests, Has.Count.EqualTo(2));
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "Retry-After: 1 must be honoured");
         Assert.That(waits, Has.Count.EqualTo(1));
         Assert.That(waits[0].Kind, Is.EqualTo(RateLimitKind.Server));
@@ -128,9 +169,8 @@ public sealed class MixpanelConnectionTests
     [Test]
     public async Task SendAsync_429RetryAfterLongerThanMaxWait_FailsAtOnceWithRetryTime()
     {
-        await using var server = await LoopbackServer.StartAsync(c =>
-            Json(c, 429, """{"error":"Query rate limit exceeded for project_id: 4242. This request exceeded the rate limit (61/60 queries running in the last hour)."}""", retryAfter: "3600"));
-        await using var connection = new MixpanelConnection(Options(server) with { MaxRateLimitWait = TimeSpan.FromSeconds(30) });
+        AnswerAll(Json(429, """{"error":"Query rate limit exceeded for project_id: 4242. This request exceeded the rate limit (61/60 queries running in the last hour)."}""", retryAfter: "3600"));
+        await using var connection = new MixpanelConnection(Options() with { MaxRateLimitWait = TimeSpan.FromSeconds(30) });
 
         var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
 
@@ -138,35 +178,33 @@ public sealed class MixpanelConnectionTests
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(ex.MixpanelError, Does.Contain("61/60"));
         Assert.That(ex.Code, Is.EqualTo("rate_limited"));
-        Assert.That(server.Requests, Has.Count.EqualTo(1));
+        Assert.That(Requests, Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task SendAsync_5xxThenSuccess_IsRetried()
     {
-        var calls = 0;
-        await using var server = await LoopbackServer.StartAsync(c =>
-            Interlocked.Increment(ref calls) <= 2 ? Json(c, 503, """{"error":"Service Unavailable"}""") : Json(c, 200, "[]"));
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerInTurn(Json(503, """{"error":"Service Unavailable"}"""), Json(503, """{"error":"Service Unavailable"}"""), Json(200, "[]"));
+        await using var connection = new MixpanelConnection(Options());
 
         var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(server.Requests, Has.Count.EqualTo(3));
+        Assert.That(Requests, Has.Count.EqualTo(3));
     }
 
     [Test]
     public async Task SendAsync_5xxEveryTime_ThrowsServerExceptionAfterAllAttempts()
     {
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Json(502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
+        await using var connection = new MixpanelConnection(Options());
 
         var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention")));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
         Assert.That(ex.MixpanelError, Is.EqualTo("Timeout Error."));
         Assert.That(ex.RequestPath, Is.EqualTo("/api/query/retention"));
-        Assert.That(server.Requests, Has.Count.EqualTo(4), "1 attempt + 3 retries");
+        Assert.That(Requests, Has.Count.EqualTo(4), "1 attempt + 3 retries");
     }
 
     [TestCase(400, """{"request":"/api/query/segmentation","error":"Error in from_date: invalid date, bad year"}""", typeof(QueryException), "query_error", "Error in from_date: invalid date, bad year")]
@@ -177,8 +215,8 @@ public sealed class MixpanelConnectionTests
     [TestCase(412, """{"error":"UserVisiblePreconditionFailedError: Uncaught exception TypeError"}""", typeof(JqlException), "jql_error", "UserVisiblePreconditionFailedError: Uncaught exception TypeError")]
     public async Task SendAsync_ClientErrorStatus_MapsToTypedExceptionWithoutRetry(int status, string body, Type expectedType, string expectedCode, string expectedError)
     {
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, status, body));
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Json(status, body));
+        await using var connection = new MixpanelConnection(Options());
 
         MixpanelApiException? caught = null;
         try
@@ -196,19 +234,14 @@ public sealed class MixpanelConnectionTests
         Assert.That(caught.Message, Does.Contain(expectedError));
         Assert.That(caught.RequestPath, Is.EqualTo("/api/query/segmentation"));
         Assert.That((int?)caught.StatusCode, Is.EqualTo(status));
-        Assert.That(server.Requests, Has.Count.EqualTo(1), "4xx other than 429 is never retried");
+        Assert.That(Requests, Has.Count.EqualTo(1), "4xx other than 429 is never retried");
     }
 
     [Test]
     public async Task OpenStreamAsync_ExportPlainText400UnableToAuthenticate_IsAuthenticationError()
     {
-        await using var server = await LoopbackServer.StartAsync(c =>
-        {
-            c.Response.StatusCode = 400;
-            c.Response.ContentType = "text/plain";
-            return c.Response.WriteAsync("Unable to authenticate request");
-        });
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "text/plain").WithBody("Unable to authenticate request"));
+        await using var connection = new MixpanelConnection(Options());
 
         var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export")));
 
@@ -219,29 +252,22 @@ public sealed class MixpanelConnectionTests
     [Test]
     public async Task OpenStreamAsync_ExportJsonl_StreamsTheBody()
     {
-        await using var server = await LoopbackServer.StartAsync(async c =>
-        {
-            c.Response.ContentType = "text/plain";
-            await c.Response.WriteAsync("{\"event\":\"a\"}\n");
-            await c.Response.Body.FlushAsync();
-            await c.Response.WriteAsync("{\"event\":\"b\"}\n");
-        });
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
+        await using var connection = new MixpanelConnection(Options());
 
         await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-01-01")] });
         using var reader = new StreamReader(stream.Body);
         var text = await reader.ReadToEndAsync();
 
         Assert.That(text, Is.EqualTo("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
-        Assert.That(server.Requests.Single().Query["project_id"], Is.EqualTo("4242"));
+        Assert.That(MixpanelWire.Query(Requests.Single())["project_id"], Is.EqualTo("4242"));
     }
 
     [Test]
     public async Task SendAsync_ErrorBodyEchoesSecret_SecretNeverInExceptionOrExcerpt()
     {
-        await using var server = await LoopbackServer.StartAsync(c =>
-            Json(c, 400, $$"""{"request":"/api/query/segmentation?secret={{Secret}}","error":"bad value {{Secret}}"}"""));
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerAll(Json(400, $$"""{"request":"/api/query/segmentation?secret={{Secret}}","error":"bad value {{Secret}}"}"""));
+        await using var connection = new MixpanelConnection(Options());
 
         var ex = await Assert.ThrowsAsync<QueryException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
 
@@ -256,7 +282,7 @@ public sealed class MixpanelConnectionTests
     {
         var inFlight = 0;
         var maxInFlight = 0;
-        await using var server = await LoopbackServer.StartAsync(async c =>
+        _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(_ =>
         {
             var now = Interlocked.Increment(ref inFlight);
             int seen;
@@ -264,16 +290,16 @@ public sealed class MixpanelConnectionTests
             {
             }
 
-            await Task.Delay(150);
+            Thread.Sleep(150);
             Interlocked.Decrement(ref inFlight);
-            await Json(c, 200, "{}");
-        });
-        await using var connection = new MixpanelConnection(Options(server));
+            return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
+        }));
+        await using var connection = new MixpanelConnection(Options());
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))] })));
 
-        Assert.That(server.Requests, Has.Count.EqualTo(20));
+        Assert.That(Requests, Has.Count.EqualTo(20));
         Assert.That(maxInFlight, Is.EqualTo(5), "the limit is 5 concurrent, and 20 callers should reach it");
     }
 
@@ -281,9 +307,9 @@ public sealed class MixpanelConnectionTests
     public async Task SendAsync_HourlyBudgetSpent_WaitsForTheWindowAndReportsIt()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        AnswerAll(Json(200, "{}"));
         var waited = new TaskCompletionSource<RateLimitWait>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new MixpanelConnection(Options(server) with
+        await using var connection = new MixpanelConnection(Options() with
         {
             TimeProvider = time,
             OnRateLimitWait = w => { waited.TrySetResult(w); return ValueTask.CompletedTask; },
@@ -303,21 +329,21 @@ public sealed class MixpanelConnectionTests
         Assert.That(wait.EstimatedWait, Is.EqualTo(TimeSpan.FromMinutes(50)));
         await Task.Delay(200);
         Assert.That(sixtyFirst.IsCompleted, Is.False);
-        Assert.That(server.Requests, Has.Count.EqualTo(60));
+        Assert.That(Requests, Has.Count.EqualTo(60));
 
         time.Advance(TimeSpan.FromMinutes(50));
         await sixtyFirst.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.That(server.Requests, Has.Count.EqualTo(61));
-        Assert.That(server.Requests[^1].Path, Is.EqualTo("/api/query/retention"));
+        Assert.That(Requests, Has.Count.EqualTo(61));
+        Assert.That(Path(Requests[^1]), Is.EqualTo("/api/query/retention"));
     }
 
     [Test]
     public async Task SendAsync_HourlyBudgetSpentAndWaitTooLong_ThrowsRateLimitedWithRetryTime()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
-        await using var connection = new MixpanelConnection(Options(server) with
+        AnswerAll(Json(200, "{}"));
+        await using var connection = new MixpanelConnection(Options() with
         {
             TimeProvider = time,
             RateLimits = new RateLimitOptions { QueryPerHour = 3 },
@@ -333,15 +359,15 @@ public sealed class MixpanelConnectionTests
 
         Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(40)));
         Assert.That(ex.Message, Does.Contain("2400 s"));
-        Assert.That(server.Requests, Has.Count.EqualTo(3));
+        Assert.That(Requests, Has.Count.EqualTo(3));
     }
 
     [Test]
     public async Task SendAsync_UncountedQueryPaths_DoNotSpendTheHourlyBudget()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
-        await using var connection = new MixpanelConnection(Options(server) with
+        AnswerAll(Json(200, "{}"));
+        await using var connection = new MixpanelConnection(Options() with
         {
             TimeProvider = time,
             RateLimits = new RateLimitOptions { QueryPerHour = 2 },
@@ -365,9 +391,9 @@ public sealed class MixpanelConnectionTests
     public async Task SendAsync_CancelledWhileWaitingForTheHourlyBudget_StopsWithinASecond()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 200, "{}"));
+        AnswerAll(Json(200, "{}"));
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new MixpanelConnection(Options(server) with
+        await using var connection = new MixpanelConnection(Options() with
         {
             TimeProvider = time,
             RateLimits = new RateLimitOptions { QueryPerHour = 1 },
@@ -383,36 +409,28 @@ public sealed class MixpanelConnectionTests
 
         await Assert.CatchAsync<OperationCanceledException>(() => blocked);
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
-        Assert.That(server.Requests, Has.Count.EqualTo(1));
+        Assert.That(Requests, Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task SendAsync_CancelledDuringSlowResponse_StopsWithinASecond()
     {
-        await using var server = await LoopbackServer.StartAsync(async c =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
-            await Json(c, 200, "{}");
-        });
-        await using var connection = new MixpanelConnection(Options(server));
+        AnswerSlowly(TimeSpan.FromSeconds(3));
+        await using var connection = new MixpanelConnection(Options());
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         var clock = Stopwatch.StartNew();
         await Assert.CatchAsync<OperationCanceledException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token));
 
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.3)));
-        Assert.That(server.Requests, Has.Count.EqualTo(1), "a cancelled call is not retried");
+        Assert.That(_arrived, Is.EqualTo(1), "a cancelled call is not retried");
     }
 
     [Test]
     public async Task SendAsync_AttemptTimesOut_RetriesThenThrowsTransportException()
     {
-        await using var server = await LoopbackServer.StartAsync(async c =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted);
-            await Json(c, 200, "{}");
-        });
-        await using var connection = new MixpanelConnection(Options(server) with
+        AnswerSlowly(TimeSpan.FromSeconds(2));
+        await using var connection = new MixpanelConnection(Options() with
         {
             QueryTimeout = TimeSpan.FromMilliseconds(200),
             Retry = new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(10) },
@@ -421,19 +439,15 @@ public sealed class MixpanelConnectionTests
         var ex = await Assert.ThrowsAsync<TransportException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.Message, Does.Contain("within 0 s").Or.Contain("did not answer"));
-        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(_arrived, Is.EqualTo(2));
     }
 
     [Test]
     public async Task SendAsync_RateLimitPolicyHeader_LearnsTheHourlyQuota()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await LoopbackServer.StartAsync(c =>
-        {
-            c.Response.Headers["RateLimit-Policy"] = "\"project\";q=2;w=3600, \"project-concurrency\";q=5;qu=\"concurrent-requests\"";
-            return Json(c, 200, "{}");
-        });
-        await using var connection = new MixpanelConnection(Options(server) with { TimeProvider = time, MaxRateLimitWait = TimeSpan.FromSeconds(1) });
+        AnswerAll(Json(200, "{}").WithHeader("RateLimit-Policy", "\"project\";q=2;w=3600, \"project-concurrency\";q=5;qu=\"concurrent-requests\""));
+        await using var connection = new MixpanelConnection(Options() with { TimeProvider = time, MaxRateLimitWait = TimeSpan.FromSeconds(1) });
 
         await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
         await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
@@ -445,27 +459,25 @@ public sealed class MixpanelConnectionTests
     [Test]
     public async Task DetectAsync_WrongRegionsAnswer401_ReturnsTheFirstRegionThatAccepts()
     {
-        await using var server = await LoopbackServer.StartAsync(c =>
-            c.Request.Path.StartsWithSegments("/eu")
-                ? Json(c, 200, """{"status":"ok","results":{"user_id":1}}""")
-                : Json(c, 401, """{"error":"Unable to authenticate request"}"""));
-        var options = Options(server);
+        _server.Given(Request.Create().WithPath("/eu/*")).AtPriority(1).RespondWith(Json(200, """{"status":"ok","results":{"user_id":1}}"""));
+        _server.Given(Request.Create().WithPath("/*")).AtPriority(2).RespondWith(Json(401, """{"error":"Unable to authenticate request"}"""));
+        var options = Options();
 
-        var region = await RegionDetector.DetectAsync(options, r => server.Endpoints("/" + r.ToConfigString()));
+        var region = await RegionDetector.DetectAsync(options, r => Endpoints("/" + r.ToConfigString()));
 
         Assert.That(region, Is.EqualTo(MixpanelRegion.Eu));
-        Assert.That(server.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/us/api/app/me", "/eu/api/app/me" }));
+        Assert.That(Requests.Select(Path), Is.EqualTo(new[] { "/us/api/app/me", "/eu/api/app/me" }));
     }
 
     [Test]
     public async Task DetectAsync_EveryRegionRefuses_ThrowsAuthenticationNamingTheRegions()
     {
-        await using var server = await LoopbackServer.StartAsync(c => Json(c, 401, """{"error":"Unable to authenticate request"}"""));
+        AnswerAll(Json(401, """{"error":"Unable to authenticate request"}"""));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RegionDetector.DetectAsync(Options(server), r => server.Endpoints("/" + r.ToConfigString())));
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RegionDetector.DetectAsync(Options(), r => Endpoints("/" + r.ToConfigString())));
 
         Assert.That(ex!.Message, Does.Contain("us").And.Contain("eu").And.Contain("in"));
         Assert.That(ex.Message, Does.Not.Contain(Secret));
-        Assert.That(server.Requests, Has.Count.EqualTo(3));
+        Assert.That(Requests, Has.Count.EqualTo(3));
     }
 }

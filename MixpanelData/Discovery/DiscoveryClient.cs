@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MixpanelData.Http;
+using MixpanelData.Api;
 using MixpanelData.Queries;
 
 namespace MixpanelData.Discovery;
@@ -23,16 +23,19 @@ public sealed partial class DiscoveryClient
 
     private static readonly DateOnly EarliestDate = new(2000, 1, 1);
 
-    private readonly Workspace _workspace;
+    private readonly IQueryApi _query;
+    private readonly IAppApi _app;
+    private readonly DiscoveryScope _scope;
     private readonly DiscoveryCache _cache;
 
-    internal DiscoveryClient(Workspace workspace)
+    internal DiscoveryClient(IQueryApi query, IAppApi app, DiscoveryScope scope)
     {
-        _workspace = workspace;
-        _cache = new DiscoveryCache(workspace.Options.TimeProvider, workspace.Options.DiscoveryCacheDuration);
+        _query = query;
+        _app = app;
+        _scope = scope;
+        _cache = new DiscoveryCache(scope.Time, scope.CacheDuration);
     }
 
-    internal Workspace Workspace => _workspace;
 
     /// <summary>
     /// Every event name of the project, alphabetically. Asks <c>/events/names</c> for the whole history (back to
@@ -51,11 +54,10 @@ public sealed partial class DiscoveryClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("properties", eventName, Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.Query, "events/properties/top") { Query = [new("event", eventName), new("limit", Number(limit))] },
-            ReadProperties,
-            ct), cancellationToken);
+        return _cache.GetAsync(
+            Key("properties", eventName, Number(limit)),
+            async ct => ReadProperties(await _query.TopPropertiesAsync(eventName, limit, ct).ConfigureAwait(false)),
+            cancellationToken);
     }
 
     /// <summary>The most common values of <paramref name="property"/> on <paramref name="eventName"/>, most common first.</summary>
@@ -69,39 +71,33 @@ public sealed partial class DiscoveryClient
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         ArgumentException.ThrowIfNullOrWhiteSpace(property);
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("values", eventName, property, Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.Query, "events/properties/values") { Query = [new("event", eventName), new("name", property), new("limit", Number(limit))] },
-            root => (IReadOnlyList<string>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the values").EnumerateArray().Select(ApiJson.Text)],
-            ct), cancellationToken);
+        return _cache.GetAsync(
+            Key("values", eventName, property, Number(limit)),
+            async ct => (await _query.PropertyValuesAsync(eventName, property, limit, ct).ConfigureAwait(false)).Items,
+            cancellationToken);
     }
 
     /// <summary>The project's saved funnels, by name.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<FunnelSummary>> FunnelsAsync(CancellationToken cancellationToken = default) =>
-        _cache.GetAsync(Key("funnels"), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.Query, "funnels/list"),
-            root => (IReadOnlyList<FunnelSummary>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the funnel list").EnumerateArray()
-                .Select(f => new FunnelSummary(ApiJson.Long(f, "funnel_id") ?? ApiJson.Long(f, "id") ?? throw new FormatException("a funnel has no funnel_id"), ApiJson.String(f, "name") ?? string.Empty)
-                {
-                    Extra = ApiJson.Extra(f, "funnel_id", "name"),
-                })
+        _cache.GetAsync(
+            Key("funnels"),
+            async ct => (IReadOnlyList<FunnelSummary>)[.. (await _query.FunnelListAsync(ct).ConfigureAwait(false)).Funnels
+                .Select(f => new FunnelSummary(f.FunnelId, f.Name) { Extra = f.Extra })
                 .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(f => f.FunnelId)],
-            ct), cancellationToken);
+            cancellationToken);
 
     /// <summary>The project's saved cohorts, by name.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<CohortSummary>> CohortsAsync(CancellationToken cancellationToken = default) =>
-        _cache.GetAsync(Key("cohorts"), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.Query, "cohorts/list") { Method = HttpMethod.Post, Form = [] },
-            root => (IReadOnlyList<CohortSummary>)[.. ApiJson.Expect(root, JsonValueKind.Array, "the cohort list").EnumerateArray()
+        _cache.GetAsync(
+            Key("cohorts"),
+            async ct => (IReadOnlyList<CohortSummary>)[.. (await _query.CohortListAsync(QueryForms.None, ct).ConfigureAwait(false)).Cohorts
                 .Select(ReadCohort)
                 .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(c => c.Id)],
-            ct), cancellationToken);
+            cancellationToken);
 
     /// <summary>
     /// One page of the project's saved reports (bookmarks), optionally of one type. Mixpanel sends the whole list
@@ -117,15 +113,10 @@ public sealed partial class DiscoveryClient
         ArgumentOutOfRangeException.ThrowIfNegative(page);
         CheckLimit(pageSize, 10_000, nameof(pageSize));
         var wire = type is { } t ? ToWire(t) : null;
-        var all = await _cache.GetAsync(Key("bookmarks", wire ?? "*"), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.App, $"projects/{Number(_workspace.ProjectId)}/bookmarks")
-            {
-                ProjectScoped = false,
-                Query = [new("v", "2"), new("type", wire)],
-            },
-            ReadBookmarks,
-            ct), cancellationToken).ConfigureAwait(false);
+        var all = await _cache.GetAsync(
+            Key("bookmarks", wire ?? "*"),
+            async ct => ReadBookmarks(await _app.BookmarksAsync(_scope.ProjectId, 2, wire, ct).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
         var items = all.Skip((int)Math.Min(int.MaxValue, (long)page * pageSize)).Take(pageSize).ToList();
         return new BookmarkPage(items, page, pageSize, all.Count);
     }
@@ -138,14 +129,13 @@ public sealed partial class DiscoveryClient
     public Task<TopEventsResult> TopEventsAsync(CountType type = CountType.General, int limit = 100, CancellationToken cancellationToken = default)
     {
         CheckLimit(limit, 10_000, nameof(limit));
-        return _cache.GetAsync(Key("top", type.ToWire(), Number(limit)), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.Query, "events/top") { Query = [new("type", type.ToWire()), new("limit", Number(limit))] },
-            root => new TopEventsResult(type, [.. ApiJson.Expect(root.GetProperty("events"), JsonValueKind.Array, "events").EnumerateArray()
-                .Select(e => new TopEvent(ApiJson.String(e, "event") ?? string.Empty, ApiJson.Double(e, "amount") ?? 0, ApiJson.Double(e, "percent_change") ?? 0))
+        return _cache.GetAsync(
+            Key("top", type.ToWire(), Number(limit)),
+            async ct => new TopEventsResult(type, [.. (await _query.TopEventsAsync(type.ToWire(), limit, ct).ConfigureAwait(false)).Events
+                .Select(e => new TopEvent(e.Event, e.Amount, e.PercentChange))
                 .OrderByDescending(e => e.Amount)
                 .ThenBy(e => e.Event, StringComparer.Ordinal)]),
-            ct), cancellationToken);
+            cancellationToken);
     }
 
     /// <summary>The project's Lexicon schemas (the documented events and profile properties), optionally of one entity type.</summary>
@@ -153,15 +143,19 @@ public sealed partial class DiscoveryClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<LexiconSchema>> LexiconSchemasAsync(LexiconEntityType? entityType = null, CancellationToken cancellationToken = default)
     {
-        var path = $"projects/{Number(_workspace.ProjectId)}/schemas" + (entityType is { } e ? "/" + ToWire(e) : string.Empty);
-        return _cache.GetAsync(Key("schemas", entityType is { } t ? ToWire(t) : "*"), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.App, path) { ProjectScoped = false },
-            root => (IReadOnlyList<LexiconSchema>)[.. ApiJson.Expect(root.GetProperty("results"), JsonValueKind.Array, "results").EnumerateArray()
-                .Select(entry => ReadSchema(ApiJson.String(entry, "entityType") ?? string.Empty, ApiJson.String(entry, "name") ?? string.Empty, ApiJson.Property(entry, "schemaJson")))
-                .OrderBy(s => s.EntityType, StringComparer.Ordinal)
-                .ThenBy(s => s.Name, StringComparer.Ordinal)],
-            ct), cancellationToken);
+        return _cache.GetAsync(
+            Key("schemas", entityType is { } t ? ToWire(t) : "*"),
+            async ct =>
+            {
+                var answer = entityType is { } e
+                    ? await _app.SchemasOfTypeAsync(_scope.ProjectId, ToWire(e), ct).ConfigureAwait(false)
+                    : await _app.SchemasAsync(_scope.ProjectId, ct).ConfigureAwait(false);
+                return (IReadOnlyList<LexiconSchema>)[.. answer.Schemas
+                    .Select(schema => ReadSchema(schema.EntityType ?? string.Empty, schema.Name ?? string.Empty, schema))
+                    .OrderBy(s => s.EntityType, StringComparer.Ordinal)
+                    .ThenBy(s => s.Name, StringComparer.Ordinal)];
+            },
+            cancellationToken);
     }
 
     /// <summary>The Lexicon schema of one event or profile.</summary>
@@ -173,11 +167,10 @@ public sealed partial class DiscoveryClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var wire = ToWire(entityType);
-        return _cache.GetAsync(Key("schema", wire, name), ct => ApiJson.SendAsync(
-            _workspace,
-            new ApiRequest(ApiFamily.App, $"projects/{Number(_workspace.ProjectId)}/schemas/{wire}/{Uri.EscapeDataString(name)}") { ProjectScoped = false },
-            root => ReadSchema(wire, name, root.ValueKind == JsonValueKind.Object && ApiJson.Property(root, "results") is { ValueKind: JsonValueKind.Object } wrapped ? wrapped : root),
-            ct), cancellationToken);
+        return _cache.GetAsync(
+            Key("schema", wire, name),
+            async ct => ReadSchema(wire, name, await _app.SchemaAsync(_scope.ProjectId, wire, name, ct).ConfigureAwait(false)),
+            cancellationToken);
     }
 
     /// <summary>Forgets every kept answer, so the next call of each kind asks Mixpanel again.</summary>
@@ -195,7 +188,7 @@ public sealed partial class DiscoveryClient
 
     private async Task<EventNameList> LoadEventNamesAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(_workspace.Options.TimeProvider.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(_scope.Time.GetUtcNow().UtcDateTime);
         try
         {
             return await EventNamesSinceAsync(EarliestDate, today, cancellationToken).ConfigureAwait(false);
@@ -207,18 +200,12 @@ public sealed partial class DiscoveryClient
         }
     }
 
-    private Task<EventNameList> EventNamesSinceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) => ApiJson.SendAsync(
-        _workspace,
-        new ApiRequest(ApiFamily.Query, "events/names")
-        {
-            Query = [new("type", "general"), new("limit", Number(EventNamesCap)), new("from_date", Day(from)), new("to_date", Day(to))],
-        },
-        root =>
-        {
-            var names = ApiJson.Expect(root, JsonValueKind.Array, "the event names").EnumerateArray().Select(ApiJson.Text).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            return new EventNameList([.. names.Order(StringComparer.OrdinalIgnoreCase).ThenBy(n => n, StringComparer.Ordinal)], names.Count >= EventNamesCap);
-        },
-        cancellationToken);
+    private async Task<EventNameList> EventNamesSinceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var answer = await _query.EventNamesAsync("general", EventNamesCap, from, to, cancellationToken).ConfigureAwait(false);
+        var names = answer.Items.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return new EventNameList([.. names.Order(StringComparer.OrdinalIgnoreCase).ThenBy(n => n, StringComparer.Ordinal)], names.Count >= EventNamesCap);
+    }
 
     private static int? HistoryDays(string? error)
     {
@@ -226,76 +213,48 @@ public sealed partial class DiscoveryClient
         return match is { Success: true } && int.TryParse(match.Groups[1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var days) && days > 0 ? days : null;
     }
 
-    private static IReadOnlyList<EventProperty> ReadProperties(JsonElement root) =>
-        [.. ApiJson.Expect(root, JsonValueKind.Object, "the properties").EnumerateObject()
-            .Select(p => new EventProperty(p.Name, ApiJson.Long(p.Value, "count")))
+    private static IReadOnlyList<EventProperty> ReadProperties(PropertyCountsAnswer answer) =>
+        [.. answer.Properties
+            .Select(p => new EventProperty(p.Key, p.Value))
             .OrderByDescending(p => p.Count ?? -1)
             .ThenBy(p => p.Name, StringComparer.Ordinal)];
 
-    private static CohortSummary ReadCohort(JsonElement c) => new(ApiJson.Long(c, "id") ?? throw new FormatException("a cohort has no id"), ApiJson.String(c, "name") ?? string.Empty)
+    private static CohortSummary ReadCohort(CohortListItem c) => new(c.Id, c.Name)
     {
-        Description = ApiJson.String(c, "description"),
-        Count = ApiJson.Long(c, "count"),
-        IsVisible = ApiJson.Bool(c, "is_visible") ?? true,
-        Created = ApiJson.String(c, "created") is { } created && DateTime.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var when) ? when : null,
-        ProjectId = ApiJson.Long(c, "project_id"),
-        Extra = ApiJson.Extra(c, "id", "name", "description", "count", "is_visible", "created", "project_id"),
+        Description = c.Description,
+        Count = c.Count,
+        IsVisible = c.IsVisible ?? true,
+        Created = c.Created is { } created && DateTime.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var when) ? when : null,
+        ProjectId = c.ProjectId,
+        Extra = c.Extra,
     };
 
-    private static IReadOnlyList<Bookmark> ReadBookmarks(JsonElement root)
-    {
-        var results = root.ValueKind == JsonValueKind.Array ? root : ApiJson.Expect(root.GetProperty("results"), JsonValueKind.Array, "results");
-        return [.. results.EnumerateArray().Select(b => new Bookmark(
-            ApiJson.Long(b, "id") ?? throw new FormatException("a bookmark has no id"),
-            ApiJson.String(b, "name") ?? string.Empty,
-            ApiJson.String(b, "type") ?? string.Empty)
+    private static IReadOnlyList<Bookmark> ReadBookmarks(BookmarkListAnswer answer) =>
+        [.. answer.Bookmarks.Select(b => new Bookmark(b.Id, b.Name, b.Type)
         {
-            Description = ApiJson.String(b, "description"),
-            ProjectId = ApiJson.Long(b, "project_id"),
-            WorkspaceId = ApiJson.Long(b, "workspace_id"),
-            DashboardId = ApiJson.Long(b, "dashboard_id"),
-            Created = ApiJson.Time(b, "created"),
-            Modified = ApiJson.Time(b, "modified"),
-            CreatorName = ApiJson.String(b, "creator_name"),
-            CreatorEmail = ApiJson.String(b, "creator_email"),
-            Params = ApiJson.Property(b, "params")?.Clone(),
-            Extra = ApiJson.Extra(b, "id", "name", "type", "description", "project_id", "workspace_id", "dashboard_id", "created", "modified", "creator_name", "creator_email", "params"),
+            Description = b.Description,
+            ProjectId = b.ProjectId,
+            WorkspaceId = b.WorkspaceId,
+            DashboardId = b.DashboardId,
+            Created = b.Created,
+            Modified = b.Modified,
+            CreatorName = b.CreatorName,
+            CreatorEmail = b.CreatorEmail,
+            Params = b.Params,
+            Extra = b.Extra,
         })];
-    }
 
-    private static LexiconSchema ReadSchema(string entityType, string name, JsonElement? schemaJson)
-    {
-        var schema = schemaJson ?? default;
-        var mixpanel = ApiJson.Property(schema, "metadata") is { } metadata ? ApiJson.Property(metadata, "com.mixpanel") : null;
-        var properties = ApiJson.Property(schema, "properties") is { ValueKind: JsonValueKind.Object } props
-            ? props.EnumerateObject().Select(p =>
-            {
-                var meta = ApiJson.Property(p.Value, "metadata") is { } m ? ApiJson.Property(m, "com.mixpanel") : null;
-                return new LexiconProperty(p.Name, TypeName(ApiJson.Property(p.Value, "type")), ApiJson.String(p.Value, "description"))
-                {
-                    DisplayName = meta is { } pm ? ApiJson.String(pm, "displayName") : null,
-                    Hidden = meta is { } ph && (ApiJson.Bool(ph, "hidden") ?? false),
-                    Dropped = meta is { } pd && (ApiJson.Bool(pd, "dropped") ?? false),
-                };
-            }).OrderBy(p => p.Name, StringComparer.Ordinal).ToList()
-            : [];
-        return new LexiconSchema(entityType, name, ApiJson.String(schema, "description"), properties)
+    private static LexiconSchema ReadSchema(string entityType, string name, SchemaAnswer schema) =>
+        new(entityType, name, schema.Description, [.. schema.Properties
+            .Select(p => new LexiconProperty(p.Name, p.Type, p.Description) { DisplayName = p.DisplayName, Hidden = p.Hidden, Dropped = p.Dropped })
+            .OrderBy(p => p.Name, StringComparer.Ordinal)])
         {
-            DisplayName = mixpanel is { } d ? ApiJson.String(d, "displayName") : null,
-            Hidden = mixpanel is { } h && (ApiJson.Bool(h, "hidden") ?? false),
-            Dropped = mixpanel is { } x && (ApiJson.Bool(x, "dropped") ?? false),
-            Tags = mixpanel is { } t && ApiJson.Property(t, "tags") is { ValueKind: JsonValueKind.Array } tags ? [.. tags.EnumerateArray().Select(ApiJson.Text)] : [],
-            Raw = schema.ValueKind == JsonValueKind.Undefined ? default : schema.Clone(),
+            DisplayName = schema.DisplayName,
+            Hidden = schema.Hidden,
+            Dropped = schema.Dropped,
+            Tags = schema.Tags,
+            Raw = schema.Raw,
         };
-    }
-
-    // JSON Schema allows a list of types ("type": ["string", "null"]); name them all.
-    private static string? TypeName(JsonElement? type) => type switch
-    {
-        { ValueKind: JsonValueKind.Array } list => string.Join("|", list.EnumerateArray().Select(ApiJson.Text)),
-        { } single => ApiJson.Text(single),
-        null => null,
-    };
 
     internal static string ToWire(BookmarkType type) => type switch
     {
@@ -315,7 +274,7 @@ public sealed partial class DiscoveryClient
     };
 
     private string Key(string operation, params string[] arguments) =>
-        string.Join('\u001f', [_workspace.Account.Name, Number(_workspace.ProjectId), _workspace.Account.WorkspaceId is { } w ? Number(w) : string.Empty, operation, .. arguments]);
+        string.Join('\u001f', [_scope.AccountName, Number(_scope.ProjectId), _scope.WorkspaceId is { } w ? Number(w) : string.Empty, operation, .. arguments]);
 
     private static void CheckLimit(int value, int max, string name)
     {
@@ -327,11 +286,17 @@ public sealed partial class DiscoveryClient
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     [GeneratedRegex(@"exceeds\s+(\d+)\s+days", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HistoryWindow();
 }
+
+/// <summary>Whose discovery answers these are (the cache key) and how long they are kept.</summary>
+/// <param name="AccountName">The account's name.</param>
+/// <param name="ProjectId">The project.</param>
+/// <param name="WorkspaceId">The data view, if any.</param>
+/// <param name="Time">The clock of the cache and of "today".</param>
+/// <param name="CacheDuration">How long an answer is reused.</param>
+internal sealed record DiscoveryScope(string AccountName, long ProjectId, long? WorkspaceId, TimeProvider Time, TimeSpan CacheDuration);
 
 /// <summary>The project's event names, and whether Mixpanel's cap may have cut the list short.</summary>
 internal sealed record EventNameList(IReadOnlyList<string> Names, bool MayBeIncomplete);

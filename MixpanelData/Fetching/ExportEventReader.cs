@@ -1,125 +1,168 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using MixpanelData.Http;
+using System.Threading.Channels;
 
 namespace MixpanelData.Fetching;
 
 /// <summary>
 /// Reads an export range day by day (one request per day) and hands out events in batches, never holding
-/// more than one read buffer. When a day's stream breaks off or ends with <c>terminated early</c>, the day is
-/// requested again and the lines already handed out are read past, not handed out twice; their hashes must
-/// match what was handed out, or the stream fails rather than risk duplicates or gaps.
+/// more than a read buffer and one batch ahead. A day is read under <see cref="FetchSettings.RunDayAsync"/> (the Http
+/// core's retry): when its stream breaks off or ends with <c>terminated early</c>, the day is requested again and the
+/// lines already handed out are read past, not handed out twice; their hashes must match what was handed out, or the
+/// stream fails rather than risk duplicates or gaps.
 /// </summary>
-internal sealed class ExportEventReader(MixpanelConnection connection, ExportPlan plan, FetchSettings settings, bool skipMalformed, IProgress<StreamProgress>? progress) : IAsyncDisposable
+/// <param name="openDay">Opens the export body of one day (with the events still allowed by the limit, if any).</param>
+/// <param name="plan">The range, filters and limit.</param>
+/// <param name="settings">The day retry and idle timeout.</param>
+/// <param name="skipMalformed">Whether a line that is not an event is counted and skipped rather than failing the stream.</param>
+/// <param name="progress">Told after each batch and each day.</param>
+internal sealed class ExportEventReader(
+    Func<DateOnly, long?, CancellationToken, Task<Stream>> openDay, ExportPlan plan, FetchSettings settings, bool skipMalformed, IProgress<StreamProgress>? progress) : IAsyncDisposable
 {
+    private readonly Channel<(List<ExportEvent>? Batch, StreamProgress Progress)> _items =
+        Channel.CreateBounded<(List<ExportEvent>?, StreamProgress)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+
+    private CancellationTokenSource? _stop;
+    private Task? _producer;
     private DateOnly _day = plan.From;
-    private ApiStream? _body;
-    private PipeReader? _reader;
     private long _eventsBeforeDay;
     private long _handedOutInDay;
     private ulong _handedOutHash;
     private long _seenThisAttempt;
     private ulong _seenHash;
-    private int _attempt;
     private long _events;
     private long _bytes;
     private long _malformed;
     private int _daysDone;
     private int _retries;
-    private Exception? _deferred;
-    private bool _retryPending;
+    private InvalidResponseException? _malformedLine;
 
     private bool LimitReached => plan.Limit is { } limit && _events >= limit;
 
     /// <summary>The next events (never an empty list), or <see langword="null"/> at the end of the range.</summary>
     public async ValueTask<List<ExportEvent>?> NextBatchAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<ExportEvent>();
-        while (batch.Count == 0)
+        if (_producer is null)
         {
-            if (_deferred is { } deferred)
-            {
-                _deferred = null;
-                throw deferred;
-            }
-
-            if (_retryPending)
-            {
-                _retryPending = false;
-                await FailAttemptAsync(null, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (_reader is null)
-            {
-                if (_day > plan.To || LimitReached)
-                {
-                    return null;
-                }
-
-                await OpenDayAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            ReadResult read;
-            try
-            {
-                read = await _reader!.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (FetchSettings.IsBrokenStream(ex, cancellationToken))
-            {
-                await FailAttemptAsync(ex, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var buffer = read.Buffer;
-            var stop = false;
-            while (!stop && ExportLines.TryTakeLine(ref buffer, out var line))
-            {
-                stop = !Accept(line, batch);
-            }
-
-            if (!stop && read.IsCompleted && !buffer.IsEmpty)
-            {
-                stop = !Accept(buffer, batch);
-                buffer = buffer.Slice(buffer.End);
-            }
-
-            _bytes += read.Buffer.Length - buffer.Length;
-            if (stop)
-            {
-                // terminated early, or a malformed line that fails the stream: hand out what came before it first.
-                await CloseDayAsync().ConfigureAwait(false);
-                _retryPending = _deferred is null;
-                continue;
-            }
-
-            if (read.IsCompleted)
-            {
-                await CloseDayAsync().ConfigureAwait(false);
-                if (_seenThisAttempt < _handedOutInDay)
-                {
-                    throw new InvalidResponseException(
-                        $"The export of {ExportPlan.Iso(_day)} came back shorter on a retry ({_seenThisAttempt} lines) than the {_handedOutInDay} lines already handed out; stopping rather than risk missing events.",
-                        null, "export", null);
-                }
-
-                NextDay();
-                continue;
-            }
-
-            if (buffer.Length > ExportLines.MaxLineBytes)
-            {
-                throw new InvalidResponseException($"A line of the export of {ExportPlan.Iso(_day)} is longer than 16 MB; this is not export JSONL.", null, "export", null);
-            }
-
-            _reader.AdvanceTo(buffer.Start, buffer.End);
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _producer = Task.Run(() => ProduceAsync(_stop.Token), CancellationToken.None);
         }
 
-        progress?.Report(Progress());
-        return batch;
+        while (await _items.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_items.Reader.TryRead(out var item))
+            {
+                progress?.Report(item.Progress);
+                if (item.Batch is { } batch)
+                {
+                    return batch;
+                }
+            }
+        }
+
+        await _producer.ConfigureAwait(false);
+        return null;
     }
 
-    public ValueTask DisposeAsync() => CloseDayAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_producer is { } producer)
+        {
+            await _stop!.CancelAsync().ConfigureAwait(false);
+            _items.Reader.TryRead(out _);
+            await Task.WhenAny(producer).ConfigureAwait(false);
+            _stop.Dispose();
+        }
+    }
+
+    private async Task ProduceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (_day <= plan.To && !LimitReached)
+            {
+                await settings.RunDayAsync(_day, ct => ReadDayAsync(ct), () => _retries++, cancellationToken).ConfigureAwait(false);
+                _day = _day.AddDays(1);
+                _daysDone++;
+                _eventsBeforeDay = _events;
+                _handedOutInDay = 0;
+                _handedOutHash = 0;
+                await _items.Writer.WriteAsync((null, Progress()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _items.Writer.Complete();
+        }
+    }
+
+    /// <summary>One attempt at the current day: hands out its events batch by batch, reading past those handed out by earlier attempts.</summary>
+    private async Task<bool> ReadDayAsync(CancellationToken cancellationToken)
+    {
+        _seenThisAttempt = 0;
+        _seenHash = 0;
+        long? limit = plan.Limit is { } total ? total - _eventsBeforeDay : null;
+        var body = await openDay(_day, limit, cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var reader = PipeReader.Create(new IdleTimeoutStream(body, settings.IdleTimeout, settings.Time), new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
+            try
+            {
+                while (true)
+                {
+                    var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var batch = new List<ExportEvent>();
+                    var buffer = read.Buffer;
+                    var stop = false;
+                    while (!stop && ExportLines.TryTakeLine(ref buffer, out var line))
+                    {
+                        stop = !Accept(line, batch);
+                    }
+
+                    if (!stop && read.IsCompleted && !buffer.IsEmpty)
+                    {
+                        stop = !Accept(buffer, batch);
+                        buffer = buffer.Slice(buffer.End);
+                    }
+
+                    _bytes += read.Buffer.Length - buffer.Length;
+                    if (batch.Count > 0)
+                    {
+                        // What came before a terminated-early or malformed line is handed out first.
+                        await _items.Writer.WriteAsync((batch, Progress()), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (stop)
+                    {
+                        throw _malformedLine ?? (Exception)new TerminatedEarlyException(_day);
+                    }
+
+                    if (read.IsCompleted)
+                    {
+                        if (_seenThisAttempt < _handedOutInDay)
+                        {
+                            throw new InvalidResponseException(
+                                $"The export of {ExportPlan.Iso(_day)} came back shorter on a retry ({_seenThisAttempt} lines) than the {_handedOutInDay} lines already handed out; stopping rather than risk missing events.",
+                                null, "export", null);
+                        }
+
+                        return true;
+                    }
+
+                    if (buffer.Length > ExportLines.MaxLineBytes)
+                    {
+                        throw new InvalidResponseException($"A line of the export of {ExportPlan.Iso(_day)} is longer than 16 MB; this is not export JSONL.", null, "export", null);
+                    }
+
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+            finally
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     private StreamProgress Progress() => new(_daysDone, plan.Days, _events, _bytes, _malformed, _retries);
 
@@ -173,7 +216,7 @@ internal sealed class ExportEventReader(MixpanelConnection connection, ExportPla
         {
             if (!skipMalformed)
             {
-                _deferred = new InvalidResponseException(
+                _malformedLine = new InvalidResponseException(
                     $"Line {_seenThisAttempt} of the export of {ExportPlan.Iso(_day)} is not an event ({reason}). Set SkipMalformedLines to skip such lines.",
                     null, "export", ExportLines.Excerpt(line));
                 return false;
@@ -192,52 +235,4 @@ internal sealed class ExportEventReader(MixpanelConnection connection, ExportPla
         return true;
     }
 
-    private async Task OpenDayAsync(CancellationToken cancellationToken)
-    {
-        long? limit = plan.Limit is { } total ? total - _eventsBeforeDay : null;
-        var body = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = plan.QueryFor(_day, limit) }, cancellationToken).ConfigureAwait(false);
-        _body = body;
-        _reader = PipeReader.Create(new IdleTimeoutStream(body.Body, settings.IdleTimeout, settings.Time), new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
-        _seenThisAttempt = 0;
-        _seenHash = 0;
-    }
-
-    private async ValueTask CloseDayAsync()
-    {
-        if (_reader is { } reader)
-        {
-            _reader = null;
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
-
-        if (_body is { } body)
-        {
-            _body = null;
-            await body.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task FailAttemptAsync(Exception? cause, CancellationToken cancellationToken)
-    {
-        await CloseDayAsync().ConfigureAwait(false);
-        if (_attempt >= settings.MaxRetries)
-        {
-            throw settings.GiveUp(_day, _attempt + 1, cause);
-        }
-
-        _attempt++;
-        _retries++;
-        await settings.BackoffAsync(_attempt, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void NextDay()
-    {
-        _day = _day.AddDays(1);
-        _daysDone++;
-        _eventsBeforeDay = _events;
-        _handedOutInDay = 0;
-        _handedOutHash = 0;
-        _attempt = 0;
-        progress?.Report(Progress());
-    }
 }

@@ -60,16 +60,6 @@ internal sealed record ExportPlan(DateOnly From, DateOnly To, IReadOnlyList<stri
         return new ExportPlan(from, to, events?.ToArray(), where, limit);
     }
 
-    /// <summary>The query of the export request for one day, asking for at most <paramref name="limit"/> events.</summary>
-    public IReadOnlyList<KeyValuePair<string, string?>> QueryFor(DateOnly day, long? limit) =>
-    [
-        new("from_date", Iso(day)),
-        new("to_date", Iso(day)),
-        new("event", Events is null ? null : JsonArray(Events)),
-        new("where", Where),
-        new("limit", limit?.ToString(CultureInfo.InvariantCulture)),
-    ];
-
     /// <summary>The filters as JSON for the table's metadata; <see langword="null"/> when there are none.</summary>
     public string? FiltersJson() => Events is null && Where is null && Limit is null ? null : Json(false, null);
 

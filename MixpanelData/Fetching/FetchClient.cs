@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using MixpanelData.Http;
+using MixpanelData.Api;
 using MixpanelData.Storage;
 
 namespace MixpanelData.Fetching;
@@ -16,11 +16,18 @@ namespace MixpanelData.Fetching;
 /// </summary>
 public sealed class FetchClient
 {
-    private readonly Workspace _workspace;
+    private readonly IExportApi _export;
+    private readonly IEngageApi _engage;
+    private readonly Func<LocalStore> _store;
+    private readonly FetchScope _scope;
 
-    internal FetchClient(Workspace workspace) => _workspace = workspace;
-
-    internal Workspace Workspace => _workspace;
+    internal FetchClient(IExportApi export, IEngageApi engage, Func<LocalStore> store, FetchScope scope)
+    {
+        _export = export;
+        _engage = engage;
+        _store = store;
+        _scope = scope;
+    }
 
     /// <summary>How long an export stream may send nothing before the day is retried. Default 5 minutes.</summary>
     internal TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -45,12 +52,12 @@ public sealed class FetchClient
     public async Task<FetchResult> EventsAsync(FetchEventsRequest request, IProgress<FetchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var time = _workspace.Options.TimeProvider;
+        var time = _scope.Time;
         var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, time);
         var table = StoreIdentifiers.ValidateTable(request.Table);
         cancellationToken.ThrowIfCancellationRequested();
         var started = time.GetTimestamp();
-        var store = _workspace.Local;
+        var store = _store();
         using var claim = store.ClaimFetch(table);
         var staged = await store.BeginStagedEventsAsync(table, plan.Fingerprint(request.Append), plan.From, plan.To, request.Resume, cancellationToken).ConfigureAwait(false);
         var resumedFrom = staged.Resumed && staged.LastDay is not null ? staged.NextDay : (DateOnly?)null;
@@ -61,32 +68,18 @@ public sealed class FetchClient
 
         if (staged.NextDay <= plan.To && !tally.LimitReached(plan.Limit))
         {
-            var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
             for (var day = staged.NextDay; day <= plan.To && !tally.LimitReached(plan.Limit); day = day.AddDays(1))
             {
                 progress?.Report(tally.Progress(day, default));
                 var dayProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(day, p)));
                 long? limit = plan.Limit is { } total ? total - tally.Events : null;
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        var loaded = await LoadDayAsync(connection, store, staged, plan, day, limit, settings, dayProgress, cancellationToken).ConfigureAwait(false);
-                        tally.DayDone(loaded);
-                        samples.AddRange(loaded.Samples.Take(20 - samples.Count));
-                        break;
-                    }
-                    catch (Exception ex) when (FetchSettings.IsBrokenStream(ex, cancellationToken))
-                    {
-                        if (attempt > settings.MaxRetries)
-                        {
-                            throw settings.GiveUp(day, attempt, ex);
-                        }
-
-                        retries++;
-                        await settings.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                var loaded = await settings.RunDayAsync(
+                    day,
+                    ct => LoadDayAsync(store, staged, plan, day, limit, settings, dayProgress, ct),
+                    () => retries++,
+                    cancellationToken).ConfigureAwait(false);
+                tally.DayDone(loaded);
+                samples.AddRange(loaded.Samples.Take(20 - samples.Count));
             }
         }
 
@@ -115,11 +108,11 @@ public sealed class FetchClient
         var query = ProfileQuery.Create(request.Where, request.CohortId, request.OutputProperties, request.DistinctIds);
         var table = StoreIdentifiers.ValidateTable(request.Table);
         cancellationToken.ThrowIfCancellationRequested();
-        var store = _workspace.Local;
+        var store = _store();
         var pages = new PageTally();
         var result = await store.IngestProfilesAsync(
             table,
-            EngagePagesAsync(query, pages, progress, cancellationToken),
+            Pages(EngagePagesAsync(query, pages, progress, cancellationToken)),
             new IngestOptions { Append = request.Append, Source = "engage", Filters = ProfileFilters(query) },
             progress: null,
             cancellationToken).ConfigureAwait(false);
@@ -138,9 +131,8 @@ public sealed class FetchClient
     public async IAsyncEnumerable<ExportEvent> StreamEventsAsync(StreamEventsRequest request, IProgress<StreamProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, _workspace.Options.TimeProvider);
-        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new ExportEventReader(connection, plan, Settings(), request.SkipMalformedLines, progress);
+        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, _scope.Time);
+        var reader = new ExportEventReader((day, limit, ct) => OpenDayAsync(plan, day, limit, ct), plan, Settings(), request.SkipMalformedLines, progress);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.NextBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
@@ -164,9 +156,9 @@ public sealed class FetchClient
         var query = ProfileQuery.Create(request.Where, request.CohortId, request.OutputProperties, request.DistinctIds);
         await foreach (var page in EngagePagesAsync(query, new PageTally(), null, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var profile in page.GetProperty("results").EnumerateArray())
+            foreach (var profile in page.Profiles())
             {
-                yield return ToProfile(profile);
+                yield return new UserProfile(profile.DistinctId, profile.LastSeen, profile.Properties);
             }
         }
     }
@@ -182,111 +174,56 @@ public sealed class FetchClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = ProfileQuery.Create(request.Where, request.CohortId, request.OutputProperties ?? ["$last_seen"], request.DistinctIds);
-        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = query.Form(0, null) }, cancellationToken).ConfigureAwait(false);
-        using var document = ParsePage(response);
-        return document.RootElement.TryGetProperty("total", out var total) && total.TryGetInt64(out var n)
-            ? n
-            : throw new InvalidResponseException("Engage's first page has no \"total\".", response.Status, response.Path, null);
+        var page = await _engage.QueryAsync(query.Form(0, null), cancellationToken).ConfigureAwait(false);
+        return page.Total ?? throw new InvalidResponseException("Engage's first page has no \"total\".", null, "engage", null);
     }
 
-    private FetchSettings Settings()
-    {
-        var options = _workspace.Options;
-        return new FetchSettings(options.Retry.MaxRetries, options.Retry.BaseDelay, options.Retry.MaxDelay, StreamIdleTimeout, options.TimeProvider);
-    }
+    private FetchSettings Settings() => new(_scope.DayRetry, _scope.MaxRetries, StreamIdleTimeout, _scope.Time);
 
-    private static async Task<StagedDay> LoadDayAsync(
-        MixpanelConnection connection, LocalStore store, StagedFetch staged, ExportPlan plan, DateOnly day, long? limit, FetchSettings settings, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private Task<Stream> OpenDayAsync(ExportPlan plan, DateOnly day, long? limit, CancellationToken cancellationToken) =>
+        _export.ExportAsync(day, day, plan.Events is null ? null : ExportPlan.JsonArray(plan.Events), plan.Where, limit, cancellationToken);
+
+    private async Task<StagedDay> LoadDayAsync(
+        LocalStore store, StagedFetch staged, ExportPlan plan, DateOnly day, long? limit, FetchSettings settings, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        var body = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = plan.QueryFor(day, limit) }, cancellationToken).ConfigureAwait(false);
+        var body = await OpenDayAsync(plan, day, limit, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             var reader = PipeReader.Create(
-                new IdleTimeoutStream(body.Body, settings.IdleTimeout, settings.Time),
+                new IdleTimeoutStream(body, settings.IdleTimeout, settings.Time),
                 new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: true));
             return await store.LoadStagedDayAsync(staged, day, reader, 20, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Engage pages as parsed JSON, one at a time: a page's document is released when the next is asked for.</summary>
-    private async IAsyncEnumerable<JsonElement> EngagePagesAsync(ProfileQuery query, PageTally tally, IProgress<ProfileFetchProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<EngagePageAnswer> EngagePagesAsync(ProfileQuery query, PageTally tally, IProgress<ProfileFetchProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var connection = await _workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
         string? session = null;
         long? total = null;
         for (var page = 0; ; page++)
         {
-            var response = await connection.SendAsync(
-                new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = query.Form(page, session) },
-                cancellationToken).ConfigureAwait(false);
-            using var document = ParsePage(response);
-            var root = document.RootElement;
-            var count = root.GetProperty("results").GetArrayLength();
-            var pageSize = root.TryGetProperty("page_size", out var size) && size.TryGetInt32(out var s) && s > 0 ? s : 1000;
-            if (page == 0 && root.TryGetProperty("total", out var t) && t.TryGetInt64(out var n))
+            var answer = await _engage.QueryAsync(query.Form(page, session), cancellationToken).ConfigureAwait(false);
+            if (page == 0)
             {
-                total = n;
+                total = answer.Total;
             }
 
-            session ??= root.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            session ??= answer.SessionId;
             tally.Pages++;
-            tally.Profiles += count;
-            yield return root;
+            tally.Profiles += answer.Count;
+            yield return answer;
             progress?.Report(new ProfileFetchProgress(tally.Pages, tally.Profiles, total));
-            if (count < pageSize)
+            if (answer.Count < answer.PageSize)
             {
                 yield break;
             }
 
             if (string.IsNullOrEmpty(session))
             {
-                throw new InvalidResponseException("Engage sent a full page without a session_id, so the next page cannot be asked for.", response.Status, response.Path, null);
+                throw new InvalidResponseException("Engage sent a full page without a session_id, so the next page cannot be asked for.", null, "/api/query/engage", null);
             }
         }
-    }
-
-    private static JsonDocument ParsePage(ApiResponse response)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(response.Body);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidResponseException($"Engage's answer is not JSON: {ex.Message}", response.Status, response.Path, null, ex);
-        }
-
-        if (document.RootElement.ValueKind != JsonValueKind.Object
-            || !document.RootElement.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Array)
-        {
-            document.Dispose();
-            throw new InvalidResponseException("Engage's answer has no \"results\" array.", response.Status, response.Path, null);
-        }
-
-        return document;
-    }
-
-    private static UserProfile ToProfile(JsonElement profile)
-    {
-        if (profile.ValueKind != JsonValueKind.Object || !profile.TryGetProperty("$distinct_id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
-        {
-            throw new InvalidResponseException("An Engage profile has no $distinct_id.", null, "engage", profile.GetRawText() is { Length: > 200 } raw ? raw[..200] : profile.GetRawText());
-        }
-
-        var properties = profile.TryGetProperty("$properties", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : EmptyObject();
-        DateTimeOffset? lastSeen = properties.TryGetProperty("$last_seen", out var seen) && seen.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(seen.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : null;
-        return new UserProfile(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText(), lastSeen, properties);
-    }
-
-    private static JsonElement EmptyObject()
-    {
-        using var empty = JsonDocument.Parse("{}");
-        return empty.RootElement.Clone();
     }
 
     private static string? ProfileFilters(ProfileQuery query)
@@ -345,6 +282,20 @@ public sealed class FetchClient
             return new FetchProgress(done, daysTotal, day, Events + current.Rows, _bytes + current.Bytes, elapsed, rate, eta);
         }
     }
+
+    private static async IAsyncEnumerable<JsonElement> Pages(IAsyncEnumerable<EngagePageAnswer> pages)
+    {
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            yield return page.Raw;
+        }
+    }
+
+    /// <summary>The clock and the day retry of a workspace's fetches.</summary>
+    /// <param name="Time">The clock of progress figures and default date ranges.</param>
+    /// <param name="DayRetry">The Http core's retry, run over a whole day whose stream broke off.</param>
+    /// <param name="MaxRetries">Its retry count, for messages.</param>
+    internal sealed record FetchScope(TimeProvider Time, Polly.ResiliencePipeline DayRetry, int MaxRetries);
 
     private sealed class PageTally
     {

@@ -1,33 +1,24 @@
-using MixpanelData.Http;
+using Polly;
 
 namespace MixpanelData.Fetching;
 
-/// <summary>How a day whose stream broke off is tried again.</summary>
-internal sealed record FetchSettings(int MaxRetries, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan IdleTimeout, TimeProvider Time)
+/// <summary>
+/// How a day whose stream broke off is tried again: <paramref name="DayRetry"/> is the Http core's retry
+/// (<see cref="Http.MixpanelResilience.StreamRetry"/>, built once per workspace from its retry options and clock),
+/// run over a whole day; <paramref name="MaxRetries"/> is its retry count, for messages.
+/// </summary>
+internal sealed record FetchSettings(ResiliencePipeline DayRetry, int MaxRetries, TimeSpan IdleTimeout, TimeProvider Time)
 {
     /// <summary>A failure that a new request for the same day can cure: the body broke off, stalled or ended with <c>terminated early</c>.</summary>
-    public static bool IsBrokenStream(Exception error, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && error is IOException or HttpRequestException or InvalidDataException
+    public static bool IsBrokenStream(Exception error) =>
+        error is IOException or HttpRequestException or InvalidDataException
             or LocalStoreException { ErrorType: Storage.LocalStore.TerminatedEarlyError };
 
-    public async Task BackoffAsync(int attempt, CancellationToken cancellationToken)
-    {
-        // Exponential with jitter (half to all of it), like the HTTP core's retries.
-        var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
-        var delay = TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The error once a day has failed every attempt; <paramref name="cause"/> null means <c>terminated early</c>.</summary>
-    public MixpanelApiException GiveUp(DateOnly day, int attempts, Exception? cause)
+    /// <summary>The error once a day has failed every attempt.</summary>
+    public MixpanelApiException GiveUp(DateOnly day, int attempts, Exception cause)
     {
         var when = ExportPlan.Iso(day);
-        if (cause is null or LocalStoreException { ErrorType: Storage.LocalStore.TerminatedEarlyError })
+        if (cause is TerminatedEarlyException or LocalStoreException { ErrorType: Storage.LocalStore.TerminatedEarlyError })
         {
             return new InvalidResponseException(
                 $"The export of {when} ended with \"terminated early\" on all {attempts} attempts: Mixpanel stopped before the end of the day, so the data would be incomplete. Try again later or narrow the request (events, where).",
@@ -36,4 +27,35 @@ internal sealed record FetchSettings(int MaxRetries, TimeSpan BaseDelay, TimeSpa
 
         return new TransportException($"The export stream of {when} broke off on all {attempts} attempts ({cause.Message}).", "export", cause);
     }
+
+    /// <summary>
+    /// Runs <paramref name="day"/>'s work under <see cref="DayRetry"/>; a failure that survives every attempt becomes
+    /// <see cref="GiveUp"/>'s error. <paramref name="retried"/> is told of each new attempt.
+    /// </summary>
+    public async Task<T> RunDayAsync<T>(DateOnly date, Func<CancellationToken, Task<T>> day, Action retried, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        try
+        {
+            return await DayRetry.ExecuteAsync(
+                async ct =>
+                {
+                    if (++attempts > 1)
+                    {
+                        retried();
+                    }
+
+                    return await day(ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokenStream(ex))
+        {
+            throw GiveUp(date, attempts, ex);
+        }
+    }
 }
+
+/// <summary>An export stream ended with Mixpanel's <c>terminated early</c> line: the day is incomplete and is asked for again.</summary>
+internal sealed class TerminatedEarlyException(DateOnly day)
+    : IOException($"The export of {ExportPlan.Iso(day)} ended with \"terminated early\".");

@@ -1,4 +1,4 @@
-using System.Globalization;
+using MixpanelData.Api;
 
 namespace MixpanelData.Fetching;
 
@@ -32,13 +32,13 @@ internal sealed record ProfileQuery(string? Where, long? CohortId, IReadOnlyList
     }
 
     /// <summary>The form of one page: the same query each time, plus <c>page</c> and (after the first) <c>session_id</c>.</summary>
-    public IReadOnlyList<KeyValuePair<string, string?>> Form(int page, string? sessionId) =>
-    [
-        new("where", Where),
-        new("filter_by_cohort", CohortId is { } id ? "{\"id\":" + id.ToString(CultureInfo.InvariantCulture) + "}" : null),
-        new("output_properties", OutputProperties is null ? null : ExportPlan.JsonArray(OutputProperties)),
-        new("distinct_ids", DistinctIds is null ? null : ExportPlan.JsonArray(DistinctIds)),
-        new("page", page.ToString(CultureInfo.InvariantCulture)),
-        new("session_id", sessionId),
-    ];
+    public EngageForm Form(int page, string? sessionId) => new()
+    {
+        Where = Where,
+        FilterByCohort = CohortId is { } id ? EngageForm.Cohort(id) : null,
+        OutputProperties = OutputProperties is null ? null : ExportPlan.JsonArray(OutputProperties),
+        DistinctIds = DistinctIds is null ? null : ExportPlan.JsonArray(DistinctIds),
+        Page = page,
+        SessionId = sessionId,
+    };
 }

@@ -13,7 +13,7 @@ internal static class ErrorMapper
         var excerpt = Excerpt(body, secret);
         var error = ReadError(body, secret);
         var said = error ?? (excerpt.Length > 0 ? excerpt : null);
-        var detail = said is null ? string.Empty : $": {said}";
+        var detail = said is null ? string.Empty : $": {said.TrimEnd().TrimEnd('.')}";
         var code = (int)status;
 
         if (status == HttpStatusCode.Unauthorized || (code == 400 && body.Contains("Unable to authenticate request", StringComparison.OrdinalIgnoreCase)))
@@ -33,7 +33,7 @@ internal static class ErrorMapper
             404 => new NotFoundException($"Mixpanel found nothing at {requestPath} ({code}){detail}. Check the id or name.", requestPath, error, excerpt),
             412 => new JqlException($"The JQL script failed ({code}){detail}. JQL is in maintenance mode at Mixpanel; prefer the segmentation, funnel and retention queries.", requestPath, error, excerpt),
             429 => new RateLimitedException(
-                $"Mixpanel's rate limit was hit at {requestPath}{detail}{(retryAfter is { } ra ? $" Retry after {Math.Ceiling(ra.TotalSeconds):0} s." : string.Empty)}",
+                $"Mixpanel's rate limit was hit at {requestPath}{detail}.{(retryAfter is { } ra ? $" Retry after {Math.Ceiling(ra.TotalSeconds):0} s." : string.Empty)}",
                 retryAfter, status, requestPath, error, excerpt),
             >= 500 => new ServerException($"Mixpanel failed with {code} at {requestPath}{detail}. It may be a temporary outage; try again later.", status, requestPath, error, excerpt),
             _ => new InvalidResponseException($"Mixpanel answered {code} at {requestPath}{detail}.", status, requestPath, excerpt),

@@ -8,11 +8,6 @@ namespace MixpanelData.Http;
 /// </summary>
 internal sealed class GzipDecompressionHandler : DelegatingHandler
 {
-    public GzipDecompressionHandler(HttpMessageHandler inner)
-        : base(inner)
-    {
-    }
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Headers.AcceptEncoding.Any(e => e.Value == "gzip"))

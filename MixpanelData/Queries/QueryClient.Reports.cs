@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MixpanelData.Discovery;
-using MixpanelData.Http;
+using MixpanelData.Api;
 
 namespace MixpanelData.Queries;
 
@@ -44,17 +44,9 @@ public sealed partial class QueryClient
 
         var (length, lengthUnit) = Window(query);
         var on = Blank(query.On);
-        var request = new ApiRequest(ApiFamily.Query, "funnels")
-        {
-            Query =
-            [
-                new("funnel_id", Number(query.FunnelId)), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)),
-                new("length", length), new("length_unit", lengthUnit), new("unit", query.Unit?.ToWire()),
-                new("interval", query.Interval is { } i ? Number(i) : null), new("where", Blank(query.Where)),
-                new("on", on), new("limit", on is null ? null : Number(Probe(query.Limit))),
-            ],
-        };
-        var funnel = await ApiJson.SendAsync(_workspace, request, root => ReadFunnel(root, query, on is not null), cancellationToken).ConfigureAwait(false);
+        var answer = await _api.FunnelAsync(
+            query.FunnelId, query.FromDate, query.ToDate, length, lengthUnit, query.Unit?.ToWire(), query.Interval, Blank(query.Where), on, on is null ? null : Probe(query.Limit), cancellationToken).ConfigureAwait(false);
+        var funnel = ReadFunnel(answer, query, on is not null);
         return new SavedFunnelResult(query.FunnelId, await FunnelNameAsync(query.FunnelId, cancellationToken).ConfigureAwait(false), query, funnel);
     }
 
@@ -87,7 +79,8 @@ public sealed partial class QueryClient
             CheckLimit(query.Limit, MaxSegments, "Limit");
         }
 
-        string? unit = null, interval = null;
+        string? unit = null;
+        int? interval = null;
         if (query.Interval == 1)
         {
             unit = query.Unit.ToWire();
@@ -105,24 +98,21 @@ public sealed partial class QueryClient
                 throw new ArgumentException($"A retention bucket can span at most {MaxWindowDays} days (got {days}).", nameof(query));
             }
 
-            interval = Number(days);
+            interval = days;
         }
 
-        var request = new ApiRequest(ApiFamily.Query, "retention")
+        var parameters = new RetentionParameters
         {
-            Query =
-            [
-                new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)), new("retention_type", query.Type.ToWire()),
-                new("born_event", birth ? query.BornEvent : null), new("event", Blank(query.Event)),
-                new("born_where", birth ? Blank(query.BornWhere) : null), new("where", Blank(query.Where)),
-                new("unit", unit), new("interval", interval), new("interval_count", Number(query.IntervalCount)),
-                new("unbounded_retention", query.Unbounded ? "true" : null), new("on", on), new("limit", on is null ? null : Number(query.Limit)),
-            ],
+            FromDate = query.FromDate, ToDate = query.ToDate, RetentionType = query.Type.ToWire(),
+            BornEvent = birth ? query.BornEvent : null, Event = Blank(query.Event),
+            BornWhere = birth ? Blank(query.BornWhere) : null, Where = Blank(query.Where),
+            Unit = unit, Interval = interval, IntervalCount = query.IntervalCount,
+            UnboundedRetention = query.Unbounded ? "true" : null, On = on, Limit = on is null ? null : query.Limit,
         };
         List<string> events = [.. new[] { birth ? query.BornEvent : null, Blank(query.Event) }.OfType<string>().Distinct(StringComparer.Ordinal)];
         return await CheckedAsync(
             events,
-            ct => ApiJson.SendAsync(_workspace, request, root => ReadRetention(root, query), ct),
+            async ct => ReadRetention(await _api.RetentionAsync(parameters, ct).ConfigureAwait(false), query),
             result => result.Overall.Cohorts.All(c => c.First == 0),
             cancellationToken).ConfigureAwait(false);
     }
@@ -140,24 +130,15 @@ public sealed partial class QueryClient
         CheckUnit(query.Unit, "Unit", TimeUnit.Day, TimeUnit.Week, TimeUnit.Month);
         CheckUnit(query.AddictionUnit, "AddictionUnit", TimeUnit.Hour, TimeUnit.Day);
         var eventName = Blank(query.Event);
-        var request = new ApiRequest(ApiFamily.Query, "retention/addiction")
-        {
-            Query =
-            [
-                new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)), new("unit", query.Unit.ToWire()),
-                new("addiction_unit", query.AddictionUnit.ToWire()), new("event", eventName), new("where", Blank(query.Where)),
-            ],
-        };
         return await CheckedAsync(
             eventName is null ? [] : [eventName],
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                // The OpenAPI schema wraps the periods in "data"; the prose docs show them bare. Read both.
-                var data = ApiJson.Property(root, "data") is { ValueKind: JsonValueKind.Object } wrapped ? wrapped : ApiJson.Expect(root, JsonValueKind.Object, "the answer");
-                return new FrequencyResult(query, [.. data.EnumerateObject()
-                    .Select(p => new FrequencyPeriod(DateKey(p.Name), [.. ApiJson.Expect(p.Value, JsonValueKind.Array, p.Name).EnumerateArray().Select(c => ApiJson.Long(c) ?? 0)]))
+                var answer = await _api.FrequencyAsync(query.FromDate, query.ToDate, query.Unit.ToWire(), query.AddictionUnit.ToWire(), eventName, Blank(query.Where), ct).ConfigureAwait(false);
+                return new FrequencyResult(query, [.. answer.Periods
+                    .Select(p => new FrequencyPeriod(DateKey(p.Key), p.Value))
                     .OrderBy(p => p.Date, StringComparer.Ordinal)]);
-            }, ct),
+            },
             result => result.Periods.All(p => p.Counts.All(c => c == 0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -185,11 +166,8 @@ public sealed partial class QueryClient
 
         CheckRange(query.FromDate, query.ToDate);
         CheckLimit(query.Limit, 100_000, "Limit");
-        var request = new ApiRequest(ApiFamily.Query, "stream/query")
-        {
-            Query = [new("distinct_ids", ApiJson.StringArray(query.DistinctIds)), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate))],
-        };
-        return await ApiJson.SendAsync(_workspace, request, root => ReadActivity(root, query), cancellationToken).ConfigureAwait(false);
+        var answer = await _api.ActivityFeedAsync(ApiJson.StringArray(query.DistinctIds), query.FromDate, query.ToDate, cancellationToken).ConfigureAwait(false);
+        return ReadActivity(answer, query);
     }
 
     /// <summary>A saved report (bookmark) as Mixpanel computes it now (<c>/insights?bookmark_id=</c>): insights, funnels and retention reports.</summary>
@@ -201,29 +179,18 @@ public sealed partial class QueryClient
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.BookmarkId, "query.BookmarkId");
-        var request = new ApiRequest(ApiFamily.Query, "insights") { Query = [new("bookmark_id", Number(query.BookmarkId))] };
-        return await ApiJson.SendAsync(_workspace, request, root =>
+        var answer = await _api.InsightsAsync(query.BookmarkId, cancellationToken).ConfigureAwait(false);
+        var values = new List<ReportValue>();
+        Flatten(answer.Series, [], values);
+        return new SavedReportResult(query.BookmarkId, answer.Headers, answer.Series, values)
         {
-            ApiJson.Expect(root, JsonValueKind.Object, "the answer");
-            var series = ApiJson.Property(root, "series")?.Clone() ?? default;
-            var values = new List<ReportValue>();
-            Flatten(series, [], values);
-            var meta = ApiJson.Property(root, "meta")?.Clone();
-            var range = ApiJson.Property(root, "date_range");
-            return new SavedReportResult(
-                query.BookmarkId,
-                ApiJson.Property(root, "headers") is { ValueKind: JsonValueKind.Array } headers ? [.. headers.EnumerateArray().Select(ApiJson.Text)] : [],
-                series,
-                values)
-            {
-                ComputedAt = ApiJson.Time(root, "computed_at"),
-                FromDate = range is { } f ? ApiJson.Time(f, "from_date") : null,
-                ToDate = range is { } t ? ApiJson.Time(t, "to_date") : null,
-                SegmentLimitHit = meta is { } m && (ApiJson.Bool(m, "is_segmentation_limit_hit") ?? false),
-                Meta = meta,
-                Raw = root.Clone(),
-            };
-        }, cancellationToken).ConfigureAwait(false);
+            ComputedAt = answer.ComputedAt,
+            FromDate = answer.FromDate,
+            ToDate = answer.ToDate,
+            SegmentLimitHit = answer.SegmentLimitHit,
+            Meta = answer.Meta,
+            Raw = answer.Raw,
+        };
     }
 
     /// <summary>
@@ -237,19 +204,11 @@ public sealed partial class QueryClient
     {
         ArgumentNullException.ThrowIfNull(query);
         RequireName(query.Script, "Script");
-        var request = new ApiRequest(ApiFamily.Query, "jql")
-        {
-            Method = HttpMethod.Post,
-            Form = [new("script", query.Script), new("params", query.Params?.ToJsonString())],
-        };
-        return await ApiJson.SendAsync(
-            _workspace,
-            request,
-            root => new JqlResult(root.ValueKind == JsonValueKind.Array ? [.. root.EnumerateArray().Select(e => e.Clone())] : [root.Clone()]),
-            cancellationToken).ConfigureAwait(false);
+        var answer = await _api.JqlAsync(new JqlForm(query.Script, query.Params?.ToJsonString()), cancellationToken).ConfigureAwait(false);
+        return new JqlResult(answer.Values);
     }
 
-    private static (string? Length, string? Unit) Window(SavedFunnelQuery query)
+    private static (int? Length, string? Unit) Window(SavedFunnelQuery query)
     {
         if (query.WindowLength is null && query.WindowUnit is null)
         {
@@ -275,16 +234,16 @@ public sealed partial class QueryClient
             throw new ArgumentException($"A funnel's conversion window can be at most {MaxWindowDays} days (got {length.ToString(CultureInfo.InvariantCulture)} {unit.ToWire()}s).", nameof(query));
         }
 
-        return (Number(length), unit.ToWire());
+        return (length, unit.ToWire());
     }
 
     private async Task<string?> FunnelNameAsync(long funnelId, CancellationToken cancellationToken)
     {
-        if (!_workspace.Discovery.TryGetCachedFunnels(out var funnels))
+        if (!_discovery.TryGetCachedFunnels(out var funnels))
         {
             try
             {
-                funnels = await _workspace.Discovery.FunnelsAsync(cancellationToken).ConfigureAwait(false);
+                funnels = await _discovery.FunnelsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (MixpanelApiException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -296,37 +255,14 @@ public sealed partial class QueryClient
         return funnels.FirstOrDefault(f => f.FunnelId == funnelId)?.Name;
     }
 
-    private static FunnelResult ReadFunnel(JsonElement root, SavedFunnelQuery query, bool segmented)
+    private static FunnelResult ReadFunnel(FunnelAnswer answer, SavedFunnelQuery query, bool segmented)
     {
-        var data = ApiJson.Expect(ApiJson.Property(root, "data") ?? throw new FormatException("no data object"), JsonValueKind.Object, "data");
         var buckets = new List<(string Date, FunnelSteps Overall, List<FunnelSteps> Segments)>();
-        foreach (var date in data.EnumerateObject())
+        foreach (var date in answer.Dates)
         {
-            ApiJson.Expect(date.Value, JsonValueKind.Object, date.Name);
-            FunnelSteps? overall = null;
-            var segments = new List<FunnelSteps>();
-            if (ApiJson.Property(date.Value, "steps") is { ValueKind: JsonValueKind.Array } steps)
-            {
-                overall = ReadSteps(FunnelSteps.Overall, steps);
-            }
-            else
-            {
-                // With "on", each date maps the segment values (and "$overall") to their steps.
-                foreach (var segment in date.Value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array))
-                {
-                    var read = ReadSteps(segment.Name, segment.Value);
-                    if (segment.Name == FunnelSteps.Overall)
-                    {
-                        overall = read;
-                    }
-                    else
-                    {
-                        segments.Add(read);
-                    }
-                }
-            }
-
-            buckets.Add((DateKey(date.Name), overall ?? Sum(FunnelSteps.Overall, segments), segments));
+            var segments = date.Segments.Select(s => ReadSteps(s.Segment, s.Steps)).ToList();
+            var overall = date.Overall is { } steps ? ReadSteps(FunnelSteps.Overall, steps) : null;
+            buckets.Add((DateKey(date.Date), overall ?? Sum(FunnelSteps.Overall, segments), segments));
         }
 
         buckets.Sort((a, b) => string.CompareOrdinal(a.Date, b.Date));
@@ -349,23 +285,13 @@ public sealed partial class QueryClient
             hit);
     }
 
-    private static FunnelSteps ReadSteps(string segment, JsonElement steps) => new(segment, [.. steps.EnumerateArray().Select((s, i) =>
-    {
-        var eventName = ApiJson.String(s, "event") ?? ApiJson.String(s, "goal") ?? ApiJson.String(s, "step_label") ?? $"step {i + 1}";
-        if (eventName.StartsWith("$custom_event:", StringComparison.Ordinal) && ApiJson.String(s, "step_label") is { Length: > 0 } label)
-        {
-            // A custom event's "event" is an id; its label is the name people know it by.
-            eventName = label;
-        }
-
-        return new FunnelStep(
-            eventName,
-            ApiJson.Long(s, "count") ?? 0,
-            ApiJson.Double(s, "step_conv_ratio") ?? (i == 0 ? 1 : 0),
-            ApiJson.Double(s, "overall_conv_ratio") ?? (i == 0 ? 1 : 0),
-            i == 0 ? null : ApiJson.Double(s, "avg_time"),
-            i == 0 ? null : ApiJson.Double(s, "avg_time_from_start"));
-    })]);
+    private static FunnelSteps ReadSteps(string segment, IReadOnlyList<FunnelStepAnswer> steps) => new(segment, [.. steps.Select((s, i) => new FunnelStep(
+        s.Event ?? $"step {i + 1}",
+        s.Count ?? 0,
+        s.StepConversion ?? (i == 0 ? 1 : 0),
+        s.OverallConversion ?? (i == 0 ? 1 : 0),
+        i == 0 ? null : s.AverageTime,
+        i == 0 ? null : s.AverageTimeFromStart))]);
 
     /// <summary>Adds funnels of the same steps: counts add up, ratios are recomputed, average times are weighted by count.</summary>
     private static FunnelSteps Sum(string segment, IEnumerable<FunnelSteps> parts)
@@ -406,22 +332,19 @@ public sealed partial class QueryClient
         return weight == 0 ? null : total / weight;
     }
 
-    private static RetentionResult ReadRetention(JsonElement root, RetentionQuery query)
+    private static RetentionResult ReadRetention(RetentionAnswer answer, RetentionQuery query)
     {
-        ApiJson.Expect(root, JsonValueKind.Object, "the answer");
-        var flat = !root.EnumerateObject().Any() || root.EnumerateObject().Any(p => IsCohort(p.Value));
-        if (flat)
+        if (answer.Cohorts is { } flat)
         {
-            return new RetentionResult(query, new RetentionSegment(FunnelSteps.Overall, ReadCohorts(root)), []);
+            return new RetentionResult(query, new RetentionSegment(FunnelSteps.Overall, ReadCohorts(flat)), []);
         }
 
-        // With "on" (undocumented at Mixpanel): each segment value, and "$overall", maps to its cohorts.
         RetentionSegment? overall = null;
         var segments = new List<RetentionSegment>();
-        foreach (var segment in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
+        foreach (var (name, cohorts) in answer.Segments)
         {
-            var read = new RetentionSegment(segment.Name, ReadCohorts(segment.Value));
-            if (segment.Name == FunnelSteps.Overall)
+            var read = new RetentionSegment(name, ReadCohorts(cohorts));
+            if (name == FunnelSteps.Overall)
             {
                 overall = read;
             }
@@ -437,19 +360,8 @@ public sealed partial class QueryClient
         return new RetentionResult(query, overall, [.. segments.OrderByDescending(s => s.Cohorts.Sum(c => c.First)).ThenBy(s => s.Segment, StringComparer.Ordinal)]);
     }
 
-    private static bool IsCohort(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Object && (value.TryGetProperty("counts", out _) || value.TryGetProperty("first", out _));
-
-    private static List<RetentionCohort> ReadCohorts(JsonElement cohorts) =>
-    [
-        .. cohorts.EnumerateObject()
-            .Where(p => p.Value.ValueKind == JsonValueKind.Object)
-            .Select(p => new RetentionCohort(
-                DateKey(p.Name),
-                ApiJson.Long(p.Value, "first") ?? 0,
-                ApiJson.Property(p.Value, "counts") is { ValueKind: JsonValueKind.Array } counts ? [.. counts.EnumerateArray().Select(c => ApiJson.Long(c) ?? 0)] : []))
-            .OrderBy(c => c.Date, StringComparer.Ordinal),
-    ];
+    private static List<RetentionCohort> ReadCohorts(IEnumerable<RetentionCohortAnswer> cohorts) =>
+        [.. cohorts.Select(c => new RetentionCohort(DateKey(c.Date), c.First, c.Counts)).OrderBy(c => c.Date, StringComparer.Ordinal)];
 
     /// <summary>Keys such as <c>2024-03-18T00:00:00</c> (saved retention reports) become <c>2024-03-18</c>; others stay as sent.</summary>
     private static string DateKey(string key) =>
@@ -457,16 +369,13 @@ public sealed partial class QueryClient
             ? key[..10]
             : key;
 
-    private static ActivityFeedResult ReadActivity(JsonElement root, ActivityFeedQuery query)
+    private static ActivityFeedResult ReadActivity(ActivityAnswer answer, ActivityFeedQuery query)
     {
-        var results = ApiJson.Property(root, "results") ?? throw new FormatException("no results");
-        var events = results.ValueKind == JsonValueKind.Array ? results : ApiJson.Expect(results.GetProperty("events"), JsonValueKind.Array, "results.events");
+        var events = answer.Events;
         var order = new List<(int Index, double Time)>();
-        var index = 0;
-        foreach (var item in events.EnumerateArray())
+        for (var index = 0; index < events.Count; index++)
         {
-            var properties = ApiJson.Property(item, "properties");
-            order.Add((index++, properties is { } p ? ApiJson.Double(p, "time") ?? double.MinValue : double.MinValue));
+            order.Add((index, events[index].Properties.TryGetValue("time", out var t) ? ApiJson.Double(t) ?? double.MinValue : double.MinValue));
         }
 
         // Keep the latest events: order by time (stable for ties), then take the tail.
@@ -475,11 +384,9 @@ public sealed partial class QueryClient
         foreach (var i in keep)
         {
             var item = events[i];
-            var properties = ApiJson.Property(item, "properties") is { ValueKind: JsonValueKind.Object } p
-                ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.Clone(), StringComparer.Ordinal)
-                : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var properties = item.Properties;
             kept.Add(new ActivityEvent(
-                ApiJson.String(item, "event") ?? string.Empty,
+                item.Event ?? string.Empty,
                 properties.TryGetValue("time", out var time) && ApiJson.Double(time) is { } seconds ? EpochTime(seconds) : null,
                 properties.TryGetValue("distinct_id", out var id) || properties.TryGetValue("$distinct_id", out id) ? ApiJson.Text(id) : null,
                 properties));

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MixpanelData.Analytics;
 using MixpanelData.Discovery;
-using MixpanelData.Http;
+using MixpanelData.Api;
 
 namespace MixpanelData.Queries;
 
@@ -24,11 +24,16 @@ public sealed partial class QueryClient
     private const int MaxSegments = 10_000;
     private static readonly DateOnly EarliestDate = new(2000, 1, 1);
 
-    private readonly Workspace _workspace;
+    private readonly IQueryApi _api;
+    private readonly DiscoveryClient _discovery;
+    private readonly long _projectId;
 
-    internal QueryClient(Workspace workspace) => _workspace = workspace;
-
-    internal Workspace Workspace => _workspace;
+    internal QueryClient(IQueryApi api, DiscoveryClient discovery, long projectId)
+    {
+        _api = api;
+        _discovery = discovery;
+        _projectId = projectId;
+    }
 
     /// <summary>Counts one event over time, optionally broken down (Mixpanel's <c>/segmentation</c>).</summary>
     /// <param name="query">What to count.</param>
@@ -46,23 +51,16 @@ public sealed partial class QueryClient
         CheckRange(query.FromDate, query.ToDate);
         CheckLimit(query.Limit, MaxSegments, "Limit");
         var on = Blank(query.On);
-        var request = new ApiRequest(ApiFamily.Query, "segmentation")
-        {
-            Query =
-            [
-                new("event", query.Event), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)),
-                new("type", query.Type.ToWire()), new("unit", query.Unit.ToWire()), new("where", Blank(query.Where)),
-                new("on", on), new("limit", on is null ? null : Number(Probe(query.Limit))),
-            ],
-        };
         return await CheckedAsync(
             [query.Event],
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                var (series, lines) = ReadEnvelope(root, query.Unit, query.FromDate, query.ToDate);
+                var answer = await _api.SegmentationAsync(
+                    query.Event, query.FromDate, query.ToDate, query.Type.ToWire(), query.Unit.ToWire(), Blank(query.Where), on, on is null ? null : Probe(query.Limit), ct).ConfigureAwait(false);
+                var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 var (kept, hit) = on is null ? (lines, false) : TopSegments(lines, query.Limit);
                 return new SegmentationResult(query.Event, query.FromDate, query.ToDate, query.Unit, query.Type, on, series, kept, hit);
-            }, ct),
+            },
             result => result.Segments.All(s => s.Values.All(v => v == 0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -79,21 +77,15 @@ public sealed partial class QueryClient
         RequireName(query.On, "On");
         CheckRange(query.FromDate, query.ToDate);
         CheckUnit(query.Unit, "Unit", TimeUnit.Hour, TimeUnit.Day);
-        var request = new ApiRequest(ApiFamily.Query, "segmentation/numeric")
-        {
-            Query =
-            [
-                new("event", query.Event), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)), new("on", query.On),
-                new("unit", query.Unit.ToWire()), new("type", query.Type.ToWire()), new("where", Blank(query.Where)),
-            ],
-        };
         return await CheckedAsync(
             [query.Event],
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                var (series, lines) = ReadEnvelope(root, query.Unit, query.FromDate, query.ToDate);
+                var answer = await _api.SegmentationNumericAsync(
+                    query.Event, query.FromDate, query.ToDate, query.On, query.Unit.ToWire(), query.Type.ToWire(), Blank(query.Where), ct).ConfigureAwait(false);
+                var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 return new NumericSegmentationResult(query, series, [.. lines.OrderBy(l => RangeStart(l.Name)).ThenBy(l => l.Name, StringComparer.Ordinal)]);
-            }, ct),
+            },
             result => result.Ranges.All(s => s.Values.All(v => v == 0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -136,22 +128,15 @@ public sealed partial class QueryClient
 
         CheckRange(query.FromDate, query.ToDate);
         var events = query.Events.Distinct(StringComparer.Ordinal).ToList();
-        var request = new ApiRequest(ApiFamily.Query, "events")
-        {
-            Query =
-            [
-                new("event", ApiJson.StringArray(events)), new("type", query.Type.ToWire()), new("unit", query.Unit.ToWire()),
-                new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)),
-            ],
-        };
         return await CheckedAsync(
             events,
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                var (series, lines) = ReadEnvelope(root, query.Unit, query.FromDate, query.ToDate);
+                var answer = await _api.EventsAsync(ApiJson.StringArray(events), query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, ct).ConfigureAwait(false);
+                var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 var missing = events.Where(e => lines.All(l => l.Name != e)).Select(e => new SegmentSeries(e, new double[series.Count]));
                 return new SegmentationResult(string.Join(", ", events), query.FromDate, query.ToDate, query.Unit, query.Type, null, series, Largest([.. lines, .. missing]), false);
-            }, ct),
+            },
             result => result.Segments.Any(s => s.Values.All(v => v == 0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -174,23 +159,16 @@ public sealed partial class QueryClient
             throw new ArgumentException("Values must not contain null.", nameof(query));
         }
 
-        var request = new ApiRequest(ApiFamily.Query, "events/properties")
-        {
-            Query =
-            [
-                new("event", query.Event), new("name", query.Property), new("values", query.Values is { } v ? ApiJson.StringArray(v) : null),
-                new("type", query.Type.ToWire()), new("unit", query.Unit.ToWire()), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)),
-                new("limit", Number(Probe(query.Limit))),
-            ],
-        };
         return await CheckedAsync(
             [query.Event],
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                var (series, lines) = ReadEnvelope(root, query.Unit, query.FromDate, query.ToDate);
+                var answer = await _api.EventPropertiesAsync(
+                    query.Event, query.Property, query.Values is { } v ? ApiJson.StringArray(v) : null, query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, Probe(query.Limit), ct).ConfigureAwait(false);
+                var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 var (kept, hit) = TopSegments(lines, query.Limit);
                 return new SegmentationResult(query.Event, query.FromDate, query.ToDate, query.Unit, query.Type, $"properties[{ApiJson.Quote(query.Property)}]", series, kept, hit);
-            }, ct),
+            },
             result => result.Segments.All(s => s.Values.All(v => v == 0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -202,23 +180,16 @@ public sealed partial class QueryClient
         RequireName(query.On, "On");
         CheckRange(query.FromDate, query.ToDate);
         CheckUnit(query.Unit, "Unit", TimeUnit.Hour, TimeUnit.Day);
-        var request = new ApiRequest(ApiFamily.Query, aggregate == NumericAggregate.Sum ? "segmentation/sum" : "segmentation/average")
-        {
-            Query =
-            [
-                new("event", query.Event), new("from_date", Day(query.FromDate)), new("to_date", Day(query.ToDate)), new("on", query.On),
-                new("unit", query.Unit.ToWire()), new("where", Blank(query.Where)),
-            ],
-        };
         return await CheckedAsync(
             [query.Event],
-            ct => ApiJson.SendAsync(_workspace, request, root =>
+            async ct =>
             {
-                var results = ApiJson.Expect(ApiJson.Property(root, "results") ?? throw new FormatException("no results object"), JsonValueKind.Object, "results");
-                var map = results.EnumerateObject().ToDictionary(p => p.Name, p => ApiJson.Double(p.Value) ?? 0, StringComparer.Ordinal);
-                var series = SeriesKeys(map.Keys, query.Unit, query.FromDate, query.ToDate);
-                return new NumericAggregateResult(query, aggregate, series, [.. series.Select(k => map.GetValueOrDefault(k))], ApiJson.Time(root, "computed_at"));
-            }, ct),
+                var answer = aggregate == NumericAggregate.Sum
+                    ? await _api.SegmentationSumAsync(query.Event, query.FromDate, query.ToDate, query.On, query.Unit.ToWire(), Blank(query.Where), ct).ConfigureAwait(false)
+                    : await _api.SegmentationAverageAsync(query.Event, query.FromDate, query.ToDate, query.On, query.Unit.ToWire(), Blank(query.Where), ct).ConfigureAwait(false);
+                var series = SeriesKeys(answer.Results.Keys, query.Unit, query.FromDate, query.ToDate);
+                return new NumericAggregateResult(query, aggregate, series, [.. series.Select(k => answer.Results.GetValueOrDefault(k))], answer.ComputedAt);
+            },
             result => result.Values.All(v => v == 0),
             cancellationToken).ConfigureAwait(false);
     }
@@ -230,7 +201,7 @@ public sealed partial class QueryClient
     private async Task<T> CheckedAsync<T>(IReadOnlyList<string> events, Func<CancellationToken, Task<T>> run, Func<T, bool> empty, CancellationToken cancellationToken)
     {
         var verified = false;
-        if (events.Count > 0 && _workspace.Discovery.TryGetCachedEventNames(out var cached))
+        if (events.Count > 0 && _discovery.TryGetCachedEventNames(out var cached))
         {
             ThrowIfUnknown(events, cached);
             verified = true;
@@ -260,7 +231,7 @@ public sealed partial class QueryClient
         EventNameList known;
         try
         {
-            known = await _workspace.Discovery.EventNamesAsync(cancellationToken).ConfigureAwait(false);
+            known = await _discovery.EventNamesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (MixpanelApiException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -282,42 +253,16 @@ public sealed partial class QueryClient
         {
             if (!known.Names.Contains(name, StringComparer.Ordinal))
             {
-                throw new EventNotFoundException(name, NameSuggestions.Closest(name, known.Names), $"Mixpanel project {_workspace.ProjectId}");
+                throw new EventNotFoundException(name, NameSuggestions.Closest(name, known.Names), $"Mixpanel project {_projectId}");
             }
         }
     }
 
-    /// <summary>Reads the <c>{"data": {"series", "values"}}</c> envelope: buckets sorted and filled, one line per key of <c>values</c>.</summary>
-    private static (IReadOnlyList<string> Series, List<SegmentSeries> Lines) ReadEnvelope(JsonElement root, TimeUnit unit, DateOnly from, DateOnly to)
+    /// <summary>A series answer as the result wants it: buckets sorted and filled, one line per key of <c>values</c>.</summary>
+    private static (IReadOnlyList<string> Series, List<SegmentSeries> Lines) Lines(SeriesAnswer answer, TimeUnit unit, DateOnly from, DateOnly to)
     {
-        var data = ApiJson.Expect(ApiJson.Property(root, "data") ?? throw new FormatException("no data object"), JsonValueKind.Object, "data");
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (ApiJson.Property(data, "series") is { ValueKind: JsonValueKind.Array } listed)
-        {
-            keys.UnionWith(listed.EnumerateArray().Select(ApiJson.Text));
-        }
-
-        var maps = new List<(string Name, Dictionary<string, double> Values)>();
-        if (ApiJson.Property(data, "values") is { ValueKind: JsonValueKind.Object } values)
-        {
-            foreach (var line in values.EnumerateObject())
-            {
-                var map = new Dictionary<string, double>(StringComparer.Ordinal);
-                if (line.Value.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var point in line.Value.EnumerateObject())
-                    {
-                        map[point.Name] = ApiJson.Double(point.Value) ?? 0;
-                    }
-                }
-
-                keys.UnionWith(map.Keys);
-                maps.Add((line.Name, map));
-            }
-        }
-
-        var series = SeriesKeys(keys, unit, from, to);
-        return (series, [.. maps.Select(m => new SegmentSeries(m.Name, [.. series.Select(k => m.Values.GetValueOrDefault(k))]))]);
+        var series = SeriesKeys(answer.Keys, unit, from, to);
+        return (series, [.. answer.Lines.Select(m => new SegmentSeries(m.Name, [.. series.Select(k => m.Values.GetValueOrDefault(k))]))]);
     }
 
     /// <summary>
@@ -402,8 +347,6 @@ public sealed partial class QueryClient
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

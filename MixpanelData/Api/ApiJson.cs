@@ -1,8 +1,9 @@
-using System.Globalization;
 using System.Text;
+using System.Globalization;
 using System.Text.Json;
 
-namespace MixpanelData.Http;
+
+namespace MixpanelData.Api;
 
 /// <summary>
 /// Tolerant reading of Mixpanel's JSON answers: missing or extra fields are fine, numbers may come as
@@ -11,32 +12,6 @@ namespace MixpanelData.Http;
 /// </summary>
 internal static class ApiJson
 {
-    /// <summary>Sends <paramref name="request"/> and reads its JSON body with <paramref name="read"/> (which must clone any element it keeps).</summary>
-    public static async Task<T> SendAsync<T>(Workspace workspace, ApiRequest request, Func<JsonElement, T> read, CancellationToken cancellationToken)
-    {
-        var connection = await workspace.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return Read(response, read, connection.Options.Credentials.Secret);
-    }
-
-    public static T Read<T>(ApiResponse response, Func<JsonElement, T> read, string? secret)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(response.Body);
-            return read(document.RootElement);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException or OverflowException)
-        {
-            throw new InvalidResponseException(
-                $"Mixpanel's answer at {response.Path} is not the JSON expected: {ex.Message}",
-                response.Status,
-                response.Path,
-                ErrorMapper.Excerpt(Encoding.UTF8.GetString(response.Body), secret),
-                ex);
-        }
-    }
-
     /// <summary>Throws (as a shape error) unless <paramref name="element"/> is of <paramref name="kind"/>.</summary>
     public static JsonElement Expect(JsonElement element, JsonValueKind kind, string what) =>
         element.ValueKind == kind ? element : throw new FormatException($"expected {what} to be a JSON {kind.ToString().ToLowerInvariant()}, found {element.ValueKind.ToString().ToLowerInvariant()}");
