@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MixpanelData.Configuration;
 using MixpanelData.Emulation;
 using MixpanelData.Emulation.Demo;
 using MixpanelData.Http;
@@ -22,15 +23,24 @@ internal static class LiveQueryBenchmark
         var eventName = arguments.GetValueOrDefault("event", "Sign Up");
         var days = int.Parse(arguments.GetValueOrDefault("days", "30"), CultureInfo.InvariantCulture);
 
-        await using var workspace = Workspace.OpenDemo(
-            new DemoOptions { Emulator = new EmulatorOptions { EnforceRateLimits = false } },
-            new WorkspaceOptions { RateLimits = new RateLimitOptions { Disabled = true } });
         var to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
         var query = new SegmentationQuery(eventName, to.AddDays(1 - days), to);
+        var canned = arguments.GetValueOrDefault("answer", "emulator") == "canned";
+        await using var workspace = canned
+            ? new Workspace(new WorkspaceOptions
+            {
+                Account = new MixpanelAccount("bench", new Credentials("bench.user", "bench-secret", 1, MixpanelRegion.Us), "benchmark"),
+                PrimaryHandler = new CannedAnswer(SegmentationJson(eventName, query.FromDate, days)),
+                RateLimits = new RateLimitOptions { Disabled = true },
+            })
+            : Workspace.OpenDemo(
+                new DemoOptions { Emulator = new EmulatorOptions { EnforceRateLimits = false } },
+                new WorkspaceOptions { RateLimits = new RateLimitOptions { Disabled = true } });
+        Console.WriteLine(canned ? "answered by a canned-answer handler (the library's own cost)" : "answered by the demo's in-process emulator");
 
         var clock = Stopwatch.StartNew();
         var first = await workspace.Query.SegmentationAsync(query);
-        Console.WriteLine($"first call (demo opens): {clock.Elapsed.TotalMilliseconds:F0} ms, {first.Series.Count} buckets, total {first.Segments.Sum(s => s.Values.Sum()):N0}");
+        Console.WriteLine($"first call (opens the demo, if any): {clock.Elapsed.TotalMilliseconds:F0} ms, {first.Series.Count} buckets, total {first.Segments.Sum(s => s.Values.Sum()):N0}");
 
         for (var i = 0; i < warmup; i++)
         {
@@ -57,6 +67,28 @@ internal static class LiveQueryBenchmark
             $"  allocated in the process (client and emulator): {allocated / (double)calls / 1024:F1} KB/call; gen0 GCs: {GC.CollectionCount(0) - gcBefore}"));
         Console.WriteLine($"load average: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
         return 0;
+    }
+
+    /// <summary>A segmentation answer as Mixpanel writes it, one count per day.</summary>
+    private static string SegmentationJson(string eventName, DateOnly from, int days)
+    {
+        var dates = Enumerable.Range(0, days).Select(i => from.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        var series = string.Join(",", dates.Select(d => $"\"{d}\""));
+        var values = string.Join(",", dates.Select((d, i) => $"\"{d}\": {100 + i}"));
+        return $"{{\"data\": {{\"series\": [{series}], \"values\": {{\"{eventName}\": {{{values}}}}}}}, \"legend_size\": 1}}";
+    }
+
+    /// <summary>Answers every request with the same JSON, in place of sockets.</summary>
+    private sealed class CannedAnswer(string json) : HttpMessageHandler
+    {
+        private readonly byte[] _body = System.Text.Encoding.UTF8.GetBytes(json);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                RequestMessage = request,
+                Content = new ByteArrayContent(_body) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } },
+            });
     }
 
     private static double Percentile(List<double> sorted, double p)

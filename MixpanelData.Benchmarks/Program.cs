@@ -20,7 +20,7 @@ using MixpanelData.Storage;
 //   result-sizes   — text vs structured bytes of the ten largest example results on the demo
 //   call-overhead  — server-side cost of a cached discovery tool call, in-process over pipes    [calls=2000 tool=list_events]
 //   live-query     — a live segmentation per call through Workspace → Api → Http against the demo's in-process emulator
-//                    (no cache, limits off)                                                       [calls=500 warmup=100 days=30]
+//                    (no cache, limits off); answer=canned swaps the emulator for a fixed answer  [calls=500 warmup=100 days=30 answer=emulator|canned]
 
 var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))

@@ -8,7 +8,7 @@ using MixpanelData.Storage;
 namespace MixpanelData.Fetching;
 
 /// <summary>
-/// Raw events and profiles: streamed as they arrive, or fetched into the local store (the workspace's <c>Local</c> store).
+/// Raw events and profiles: streamed as they arrive, or fetched into the workspace's local store (<c>Local</c>).
 /// <para>
 /// Events come from the raw export one request per day, so each day spends one request of the export budget
 /// (60 per hour per project; a retried day spends another). Nothing is held in memory beyond a read buffer.
