@@ -19,6 +19,8 @@ using MixpanelData.Storage;
 //   cold-start     — mp_mcp process start → initialize response over stdio, N runs; tools/list size  [runs=20 launch=dotnet|apphost]
 //   result-sizes   — text vs structured bytes of the ten largest example results on the demo
 //   call-overhead  — server-side cost of a cached discovery tool call, in-process over pipes    [calls=2000 tool=list_events]
+//   live-query     — a live segmentation per call through Workspace → Api → Http against the demo's in-process emulator
+//                    (no cache, limits off); answer=canned swaps the emulator for a fixed answer  [calls=500 warmup=100 days=30 answer=emulator|canned]
 
 var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
@@ -37,8 +39,11 @@ switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
     case "call-overhead":
         Environment.ExitCode = await MixpanelData.Benchmarks.Mcp.CallOverheadBenchmark.RunAsync(arguments);
         return;
+    case "live-query":
+        Environment.ExitCode = await MixpanelData.Benchmarks.LiveQueryBenchmark.RunAsync(arguments);
+        return;
     case var unknown:
-        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, result-sizes, or name=value options for the ingestion benchmark.");
+        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, live-query, result-sizes, or name=value options for the ingestion benchmark.");
         Environment.ExitCode = 2;
         return;
 }

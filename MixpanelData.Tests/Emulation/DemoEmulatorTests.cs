@@ -42,13 +42,13 @@ public sealed class DemoEmulatorTests
         await using var emulator = await MixpanelEmulator.CreateDemoAsync(Small());
         await using var connection = Connect(emulator);
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "events/names") { Query = [new("type", "general"), new("from_date", "2026-08-23"), new("to_date", "2026-11-20")] });
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "events/names") { Query = [new("type", "general"), new("from_date", "2026-08-23"), new("to_date", "2026-11-20")] });
         using var names = JsonDocument.Parse(response.Body);
 
         Assert.That(Directory.GetFiles(_cache, "demo-v1-*.duckdb"), Has.Length.EqualTo(1));
         Assert.That(names.RootElement.EnumerateArray().Select(e => e.GetString()), Is.SupersetOf(new[] { "Sign Up", "Login", "Page View", "Create Project", "Invite Teammate", "Upgrade Plan", "Purchase" }));
 
-        var export = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-11-20"), new("to_date", "2026-11-20"), new("limit", "1")] });
+        var export = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-11-20"), new("to_date", "2026-11-20"), new("limit", "1")] });
         await using (export)
         {
             using var reader = new StreamReader(export.Body);
@@ -84,13 +84,13 @@ public sealed class DemoEmulatorTests
         byte[] one;
         await using (var a = Connect(first))
         {
-            one = (await a.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"))).Body;
+            one = (await a.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"))).Body;
         }
 
         await first.DisposeAsync();
         await using var b = Connect(second);
-        var two = await b.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
-        var events = await b.SendAsync(new ApiRequest(ApiFamily.Query, "events/names") { Query = [new("type", "general"), new("limit", "5")] });
+        var two = await b.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
+        var events = await b.SendAsync(new PipelineRequest(ApiFamily.Query, "events/names") { Query = [new("type", "general"), new("limit", "5")] });
 
         Assert.That(two.Body, Is.EqualTo(one), "the second emulator still answers after the first one closed the shared file");
         Assert.That(System.Text.Encoding.UTF8.GetString(events.Body), Does.Contain("Page View"), "the second emulator still reads the event table");
@@ -106,7 +106,7 @@ public sealed class DemoEmulatorTests
         await using var emulator = await MixpanelEmulator.CreateDemoAsync(Small());
         await using var connection = Connect(emulator);
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels") { Query = [new("funnel_id", "7013"), new("from_date", "2026-10-01"), new("to_date", "2026-11-20"), new("interval", "60")] });
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels") { Query = [new("funnel_id", "7013"), new("from_date", "2026-10-01"), new("to_date", "2026-11-20"), new("interval", "60")] });
         using var document = JsonDocument.Parse(response.Body);
         var steps = document.RootElement.GetProperty("data").EnumerateObject().Single().Value.GetProperty("steps");
 

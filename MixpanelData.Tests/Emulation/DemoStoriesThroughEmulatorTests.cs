@@ -45,7 +45,7 @@ public sealed class DemoStoriesThroughEmulatorTests
 
     private async Task<JsonElement> Get(string path, params (string Key, string Value)[] query)
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.Query, path) { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.Query, path) { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
         using var document = JsonDocument.Parse(response.Body);
         return document.RootElement.Clone();
     }
@@ -120,7 +120,7 @@ public sealed class DemoStoriesThroughEmulatorTests
         var counts = await Get("events", ("event", "[\"Sign Up\",\"Login\",\"Page View\",\"Create Project\",\"Invite Teammate\",\"Upgrade Plan\",\"Purchase\",\"Payment Failed\",\"Run Report\",\"Search\",\"Export Report\",\"Cancel Subscription\",\"Logout\"]"), ("type", "general"), ("unit", "day"), ("from_date", Day(day)), ("to_date", Day(day)));
         var expected = counts.GetProperty("data").GetProperty("values").EnumerateObject().Sum(e => e.Value.GetProperty(Day(day)).GetInt64());
 
-        await using var export = await _connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", Day(day)), new("to_date", Day(day))] });
+        await using var export = await _connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", Day(day)), new("to_date", Day(day))] });
         using var reader = new StreamReader(export.Body);
         long lines = 0;
         var ids = new HashSet<string>();

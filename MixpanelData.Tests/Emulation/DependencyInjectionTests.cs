@@ -17,6 +17,11 @@ public sealed class DependencyInjectionTests
             Assert.That(provider.GetRequiredService<Workspace>(), Is.SameAs(first));
             var events = await first.Discovery.EventsAsync();
             Assert.That(events, Does.Contain("Sign Up"));
+            Assert.That(provider.GetRequiredService<MixpanelData.Discovery.DiscoveryClient>(), Is.SameAs(first.Discovery), "the container hands out the workspace's clients, not a second composition");
+            Assert.That(provider.GetRequiredService<MixpanelData.Queries.QueryClient>(), Is.SameAs(first.Query));
+            Assert.That(provider.GetRequiredService<MixpanelData.Fetching.FetchClient>(), Is.SameAs(first.Fetch));
+            var counts = await provider.GetRequiredService<MixpanelData.Queries.QueryClient>().SegmentationAsync(new MixpanelData.Queries.SegmentationQuery("Sign Up", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 7)));
+            Assert.That(counts.Series, Has.Count.EqualTo(7));
         }
 
         Assert.Throws<ObjectDisposedException>(() => _ = first.Local);

@@ -29,7 +29,7 @@ public sealed class EmulatorEndpointTests
 
     private async Task<JsonElement> Get(string path, params (string Key, string? Value)[] query)
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.Query, path) { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.Query, path) { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
         using var document = JsonDocument.Parse(response.Body);
         return document.RootElement.Clone();
     }
@@ -322,7 +322,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Engage_WhereOnProfiles_PagesWithSessionId()
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "properties[\"plan\"] == \"pro\"")] });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "properties[\"plan\"] == \"pro\"")] });
         using var document = JsonDocument.Parse(response.Body);
         var root = document.RootElement;
 
@@ -333,7 +333,7 @@ public sealed class EmulatorEndpointTests
         Assert.That(root.GetProperty("results")[0].GetProperty("$properties").GetProperty("$email").GetString(), Is.EqualTo("u1@example.com"));
 
         var session = root.GetProperty("session_id").GetString();
-        var next = await _connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "properties[\"plan\"] == \"pro\""), new("session_id", session), new("page", "1")] });
+        var next = await _connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "properties[\"plan\"] == \"pro\""), new("session_id", session), new("page", "1")] });
         using var nextDocument = JsonDocument.Parse(next.Body);
         Assert.That(nextDocument.RootElement.GetProperty("results").GetArrayLength(), Is.Zero);
     }
@@ -341,7 +341,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Engage_JsonBodyCohortAndOutputProperties_AreHonoured()
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage")
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage")
         {
             Method = HttpMethod.Post,
             JsonBody = """{"filter_by_cohort": "{\"id\": 1000}", "output_properties": "[\"plan\"]"}""",
@@ -355,7 +355,7 @@ public sealed class EmulatorEndpointTests
 
     [Test]
     public async Task Engage_PageWithoutSession_Is400() =>
-        await Assert.ThrowsAsync<QueryException>(() => _connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("page", "1")] }));
+        await Assert.ThrowsAsync<QueryException>(() => _connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("page", "1")] }));
 
     [Test]
     public async Task CohortsList_HasDocumentedFieldsAndRealCount()
@@ -398,7 +398,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Jql_AnyScript_Is412WithAClearMessage()
     {
-        var ex = await Assert.ThrowsAsync<JqlException>(() => _connection.SendAsync(new ApiRequest(ApiFamily.Query, "jql") { Method = HttpMethod.Post, Form = [new("script", "function main() { return Events({}); }")] }));
+        var ex = await Assert.ThrowsAsync<JqlException>(() => _connection.SendAsync(new PipelineRequest(ApiFamily.Query, "jql") { Method = HttpMethod.Post, Form = [new("script", "function main() { return Events({}); }")] }));
 
         Assert.That(ex!.MixpanelError, Does.Contain("does not execute JavaScript"));
     }
@@ -406,7 +406,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Me_AppApi_HasResultsWithProjectsKeyedById()
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.App, "me"));
         using var document = JsonDocument.Parse(response.Body);
         var results = document.RootElement.GetProperty("results");
 
@@ -418,7 +418,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Bookmarks_TypeFilter_ListsOnlyThatType()
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.App, "projects/1/bookmarks") { ProjectScoped = false, Query = [new("v", "2"), new("type", "funnels")] });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.App, "projects/1/bookmarks") { Query = [new("v", "2"), new("type", "funnels")] });
         using var document = JsonDocument.Parse(response.Body);
         var results = document.RootElement.GetProperty("results");
 
@@ -430,7 +430,7 @@ public sealed class EmulatorEndpointTests
     [Test]
     public async Task Schemas_EventEntries_NameTheirPropertiesAndTypes()
     {
-        var response = await _connection.SendAsync(new ApiRequest(ApiFamily.App, "projects/1/schemas") { ProjectScoped = false });
+        var response = await _connection.SendAsync(new PipelineRequest(ApiFamily.App, "projects/1/schemas"));
         using var document = JsonDocument.Parse(response.Body);
         var signUp = document.RootElement.GetProperty("results").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "Sign Up");
 
@@ -445,7 +445,7 @@ public sealed class EmulatorEndpointTests
     {
         await using var wrong = _fixture.Connect(secret: "nope");
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => wrong.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list")));
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => wrong.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list")));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(ex.MixpanelError, Is.EqualTo("Unable to authenticate request"));
@@ -456,7 +456,7 @@ public sealed class EmulatorEndpointTests
     {
         await using var eu = _fixture.Connect(region: MixpanelRegion.Eu);
 
-        await Assert.ThrowsAsync<AuthenticationException>(() => eu.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false }));
+        await Assert.ThrowsAsync<AuthenticationException>(() => eu.SendAsync(new PipelineRequest(ApiFamily.App, "me")));
     }
 
     [Test]
@@ -470,6 +470,6 @@ public sealed class EmulatorEndpointTests
             RateLimits = new RateLimitOptions { Disabled = true },
         });
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => other.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list")));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => other.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list")));
     }
 }

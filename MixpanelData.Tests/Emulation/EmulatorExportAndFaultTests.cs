@@ -11,7 +11,7 @@ public sealed class EmulatorExportAndFaultTests
 {
     private static async Task<List<string>> ExportLines(MixpanelConnection connection, params (string Key, string? Value)[] query)
     {
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [.. query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))] });
         using var reader = new StreamReader(stream.Body);
         var lines = new List<string>();
         while (await reader.ReadLineAsync() is { } line)
@@ -122,7 +122,7 @@ public sealed class EmulatorExportAndFaultTests
         await using var connection = fixture.Connect();
         fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { AfterLines = 3 });
 
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
         using var reader = new StreamReader(stream.Body);
         var read = 0;
 
@@ -143,7 +143,7 @@ public sealed class EmulatorExportAndFaultTests
         await using var connection = fixture.Connect();
         fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.RateLimited) { RetryAfter = TimeSpan.Zero, PathContains = "funnels/list" });
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(fixture.Emulator.Faults.Pending, Is.Zero);
@@ -157,7 +157,7 @@ public sealed class EmulatorExportAndFaultTests
         await using var connection = fixture.Connect();
         fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.ServerError) { Status = HttpStatusCode.BadGateway, Times = 5 });
 
-        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list")));
+        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list")));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
         Assert.That(fixture.Emulator.RequestCount, Is.EqualTo(3), "1 attempt + 2 retries");
@@ -168,8 +168,8 @@ public sealed class EmulatorExportAndFaultTests
     {
         await using var fixture = await EmulatorFixture.CreateAsync(new EmulatorOptions { QueryPerHour = 2 });
         await using var connection = fixture.Connect();
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "cohorts/list"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "cohorts/list"));
 
         using var client = new HttpClient(fixture.Emulator, disposeHandler: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://mixpanel.com/api/query/funnels/list?project_id=1");
@@ -203,9 +203,9 @@ public sealed class EmulatorExportAndFaultTests
         };
         await using var connection = new MixpanelConnection(options);
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
-        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list")));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list")));
 
         Assert.That(connection.RateLimiter.QueryHourlyQuota, Is.EqualTo(2));
         Assert.That(ex!.StatusCode, Is.Null, "the client refused before sending: no 429 came back");

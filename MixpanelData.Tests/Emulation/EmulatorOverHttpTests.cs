@@ -26,7 +26,7 @@ public sealed class EmulatorOverHttpTests
         await using var server = await EmulatorHttpServer.StartAsync(fixture.Emulator, IPAddress.Loopback, 0);
         await using var connection = Connect(server);
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Sign Up"), new("from_date", "2026-03-02"), new("to_date", "2026-03-03")] });
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Sign Up"), new("from_date", "2026-03-02"), new("to_date", "2026-03-03")] });
         using var document = JsonDocument.Parse(response.Body);
 
         Assert.That(server.BaseUri.IsLoopback, Is.True);
@@ -40,7 +40,7 @@ public sealed class EmulatorOverHttpTests
         await using var server = await EmulatorHttpServer.StartAsync(fixture.Emulator, IPAddress.Loopback, 0);
         await using var connection = Connect(server);
 
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
         using var reader = new StreamReader(stream.Body);
         var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -55,7 +55,7 @@ public sealed class EmulatorOverHttpTests
         await using var connection = Connect(server, retries: 0);
         fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { AfterLines = 3 });
 
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-03-02"), new("to_date", "2026-03-05")] });
         using var reader = new StreamReader(stream.Body);
 
         var lines = 0;
@@ -85,7 +85,7 @@ public sealed class EmulatorOverHttpTests
         await using var server = await EmulatorHttpServer.StartAsync(fixture.Emulator, IPAddress.Loopback, 0);
         await using var connection = Connect(server, "wrong");
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false }));
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.App, "me")));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }

@@ -14,7 +14,7 @@ public sealed class WorkspaceDemoTests
         await using var ws = Workspace.OpenDemo(await SharedDemo.OptionsAsync());
 
         var connection = await ws.ConnectionAsync(CancellationToken.None);
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "cohorts/list"));
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "cohorts/list"));
         using var cohorts = JsonDocument.Parse(response.Body);
 
         Assert.That(ws.IsDemo, Is.True);

@@ -75,7 +75,7 @@ public sealed class FetchEventsTests
         await ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar1.AddDays(3)));
         var connection = await ws.ConnectionAsync(CancellationToken.None);
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")
         {
             Query = [new("event", "Login"), new("from_date", "2026-03-01"), new("to_date", "2026-03-04"), new("unit", "day")],
         });

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using MixpanelData.Api;
 using MixpanelData.Configuration;
 using MixpanelData.Http;
 using MixpanelData.Tests.Contracts;
@@ -93,8 +94,8 @@ public sealed class MixpanelConnectionTests
             DefaultHeaders = new Dictionary<string, string> { ["X-Internal-Source"] = "copilot" },
         });
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Signed up"), new("on", null)] });
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation") { Query = [new("event", "Signed up"), new("on", null)] });
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
 
         Assert.That(Requests, Has.Count.EqualTo(2));
         foreach (var seen in Requests)
@@ -120,7 +121,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Json(200, """{"status":"ok","results":{}}"""));
         await using var connection = new MixpanelConnection(Options());
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
+        await connection.SendAsync(new PipelineRequest(ApiFamily.App, "me"));
 
         Assert.That(Path(Requests.Single()), Is.EqualTo("/api/app/me"));
         Assert.That(MixpanelWire.Query(Requests.Single()).ContainsKey("project_id"), Is.False);
@@ -138,7 +139,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", "gzip").WithBody(buffer.ToArray()));
         await using var connection = new MixpanelConnection(Options());
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "events/names"));
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "events/names"));
 
         Assert.That(Encoding.UTF8.GetString(response.Body), Is.EqualTo("""{"data":"compressed"}"""));
     }
@@ -154,7 +155,7 @@ public sealed class MixpanelConnectionTests
         });
 
         var clock = Stopwatch.StartNew();
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         clock.Stop();
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -172,7 +173,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Json(429, """{"error":"Query rate limit exceeded for project_id: 4242. This request exceeded the rate limit (61/60 queries running in the last hour)."}""", retryAfter: "3600"));
         await using var connection = new MixpanelConnection(Options() with { MaxRateLimitWait = TimeSpan.FromSeconds(30) });
 
-        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
@@ -187,7 +188,7 @@ public sealed class MixpanelConnectionTests
         AnswerInTurn(Json(503, """{"error":"Service Unavailable"}"""), Json(503, """{"error":"Service Unavailable"}"""), Json(200, "[]"));
         await using var connection = new MixpanelConnection(Options());
 
-        var response = await connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels/list"));
+        var response = await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels/list"));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(Requests, Has.Count.EqualTo(3));
@@ -199,7 +200,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Json(502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
         await using var connection = new MixpanelConnection(Options());
 
-        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention")));
+        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "retention")));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
         Assert.That(ex.MixpanelError, Is.EqualTo("Timeout Error."));
@@ -221,7 +222,7 @@ public sealed class MixpanelConnectionTests
         MixpanelApiException? caught = null;
         try
         {
-            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+            await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         }
         catch (MixpanelApiException ex)
         {
@@ -243,7 +244,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "text/plain").WithBody("Unable to authenticate request"));
         await using var connection = new MixpanelConnection(Options());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export")));
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export")));
 
         Assert.That(ex!.RequestPath, Is.EqualTo("/api/2.0/export"));
         Assert.That(ex.ResponseExcerpt, Is.EqualTo("Unable to authenticate request"));
@@ -255,7 +256,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
         await using var connection = new MixpanelConnection(Options());
 
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-01-01")] });
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export") { Query = [new("from_date", "2026-01-01")] });
         using var reader = new StreamReader(stream.Body);
         var text = await reader.ReadToEndAsync();
 
@@ -269,7 +270,7 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Json(400, $$"""{"request":"/api/query/segmentation?secret={{Secret}}","error":"bad value {{Secret}}"}"""));
         await using var connection = new MixpanelConnection(Options());
 
-        var ex = await Assert.ThrowsAsync<QueryException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        var ex = await Assert.ThrowsAsync<QueryException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.ToString(), Does.Not.Contain(Secret));
         Assert.That(ex.MixpanelError, Does.Not.Contain(Secret));
@@ -297,7 +298,7 @@ public sealed class MixpanelConnectionTests
         await using var connection = new MixpanelConnection(Options());
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation") { Query = [new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))] })));
+            connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation") { Query = [new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))] })));
 
         Assert.That(Requests, Has.Count.EqualTo(20));
         Assert.That(maxInFlight, Is.EqualTo(5), "the limit is 5 concurrent, and 20 callers should reach it");
@@ -317,11 +318,11 @@ public sealed class MixpanelConnectionTests
 
         for (var i = 0; i < 60; i++)
         {
-            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+            await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
             time.Advance(TimeSpan.FromSeconds(10));
         }
 
-        var sixtyFirst = connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention"));
+        var sixtyFirst = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "retention"));
         var wait = await waited.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // The first of the 60 was sent at 12:00:00 and the clock now reads 12:10:00: it ages out at 13:00:00.
@@ -351,11 +352,11 @@ public sealed class MixpanelConnectionTests
         });
         for (var i = 0; i < 3; i++)
         {
-            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+            await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         }
 
         time.Advance(TimeSpan.FromMinutes(20));
-        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(40)));
         Assert.That(ex.Message, Does.Contain("2400 s"));
@@ -374,17 +375,17 @@ public sealed class MixpanelConnectionTests
             MaxRateLimitWait = TimeSpan.Zero,
         });
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("where", "true")] });
         for (var page = 1; page <= 5; page++)
         {
-            await connection.SendAsync(new ApiRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("session_id", "abc"), new("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture))] });
+            await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "engage") { Method = HttpMethod.Post, Form = [new("session_id", "abc"), new("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture))] });
         }
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false });
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.App, "me"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
 
         Assert.That(connection.RateLimiter.QueryHourlyRemaining, Is.Zero, "the first engage page and the segmentation count; session pages and /me do not");
-        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "funnels")));
+        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "funnels")));
     }
 
     [Test]
@@ -399,10 +400,10 @@ public sealed class MixpanelConnectionTests
             RateLimits = new RateLimitOptions { QueryPerHour = 1 },
             OnRateLimitWait = _ => { waiting.TrySetResult(); return ValueTask.CompletedTask; },
         });
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
 
         using var cts = new CancellationTokenSource();
-        var blocked = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token);
+        var blocked = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"), cts.Token);
         await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var clock = Stopwatch.StartNew();
         await cts.CancelAsync();
@@ -420,7 +421,7 @@ public sealed class MixpanelConnectionTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         var clock = Stopwatch.StartNew();
-        await Assert.CatchAsync<OperationCanceledException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token));
+        await Assert.CatchAsync<OperationCanceledException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"), cts.Token));
 
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.3)));
         Assert.That(_arrived, Is.EqualTo(1), "a cancelled call is not retried");
@@ -436,7 +437,7 @@ public sealed class MixpanelConnectionTests
             Retry = new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(10) },
         });
 
-        var ex = await Assert.ThrowsAsync<TransportException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        var ex = await Assert.ThrowsAsync<TransportException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.Message, Does.Contain("within 0 s").Or.Contain("did not answer"));
         Assert.That(_arrived, Is.EqualTo(2));
@@ -449,11 +450,11 @@ public sealed class MixpanelConnectionTests
         AnswerAll(Json(200, "{}").WithHeader("RateLimit-Policy", "\"project\";q=2;w=3600, \"project-concurrency\";q=5;qu=\"concurrent-requests\""));
         await using var connection = new MixpanelConnection(Options() with { TimeProvider = time, MaxRateLimitWait = TimeSpan.FromSeconds(1) });
 
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
-        await connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
+        await connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
 
         Assert.That(connection.RateLimiter.QueryHourlyQuota, Is.EqualTo(2));
-        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
     }
 
     [Test]

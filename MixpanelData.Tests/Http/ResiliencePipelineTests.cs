@@ -96,7 +96,7 @@ public sealed class ResiliencePipelineTests
         _server.Given(Request.Create().WithPath("/api/query/segmentation")).RespondWith(Json(503, """{"error":"Service Unavailable"}"""));
         await using var connection = new MixpanelConnection(Options(maxRetries: 3));
 
-        var call = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        var call = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         await AdvanceUntilDoneAsync(call, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(5));
 
         await Assert.ThrowsAsync<ServerException>(() => call);
@@ -113,7 +113,7 @@ public sealed class ResiliencePipelineTests
         var waits = new List<RateLimitWait>();
         await using var connection = new MixpanelConnection(Options() with { OnRateLimitWait = w => { lock (waits) { waits.Add(w); } return ValueTask.CompletedTask; } });
 
-        var call = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        var call = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         await SeenAsync(1);
         await Task.Delay(50);
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -134,7 +134,7 @@ public sealed class ResiliencePipelineTests
         _server.Given(Request.Create().WithPath("/api/query/segmentation")).RespondWith(Json(429, """{"error":"Query rate limit exceeded"}""", retryAfter: "120"));
         await using var connection = new MixpanelConnection(Options(maxWait: TimeSpan.FromSeconds(60)));
 
-        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation")));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation")));
 
         Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(120)));
         Assert.That(ex.Message, Does.Contain("Retry after 120 s."));
@@ -149,7 +149,7 @@ public sealed class ResiliencePipelineTests
         _server.Given(Request.Create().WithPath("/api/query/segmentation")).RespondWith(Json(500, """{"error":"boom"}"""));
         await using var connection = new MixpanelConnection(Options(maxRetries: 4));
 
-        var call = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        var call = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         var took = await AdvanceUntilDoneAsync(call, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(10));
 
         await Assert.ThrowsAsync<ServerException>(() => call);
@@ -164,7 +164,7 @@ public sealed class ResiliencePipelineTests
         AnswerSlowly(TimeSpan.FromSeconds(2));
         await using var connection = new MixpanelConnection(Options(maxRetries: 1, queryTimeout: TimeSpan.FromSeconds(10)));
 
-        var call = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"));
+        var call = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"));
         await AdvanceUntilDoneAsync(call, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2));
 
         var ex = await Assert.ThrowsAsync<TransportException>(() => call);
@@ -179,7 +179,7 @@ public sealed class ResiliencePipelineTests
         await using var connection = new MixpanelConnection(Options(maxRetries: 3));
         using var cts = new CancellationTokenSource();
 
-        var call = connection.SendAsync(new ApiRequest(ApiFamily.Query, "segmentation"), cts.Token);
+        var call = connection.SendAsync(new PipelineRequest(ApiFamily.Query, "segmentation"), cts.Token);
         await SeenAsync(1);
         await cts.CancelAsync();
 
@@ -194,7 +194,7 @@ public sealed class ResiliencePipelineTests
             Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("{\"event\":\"a\"}\n{\"event\":\"b\"}\n"));
         await using var connection = new MixpanelConnection(Options() with { ExportTimeout = TimeSpan.FromSeconds(10) });
 
-        await using var stream = await connection.OpenStreamAsync(new ApiRequest(ApiFamily.Export, "export"));
+        await using var stream = await connection.OpenStreamAsync(new PipelineRequest(ApiFamily.Export, "export"));
         _time.Advance(TimeSpan.FromHours(2));
         using var reader = new StreamReader(stream.Body);
         var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -208,7 +208,7 @@ public sealed class ResiliencePipelineTests
         _server.Given(Request.Create().WithPath("/api/query/retention")).RespondWith(Json(502, """{"request":"/api/query/retention","error":"Timeout Error."}"""));
         await using var connection = new MixpanelConnection(Options(maxRetries: 0));
 
-        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new ApiRequest(ApiFamily.Query, "retention")));
+        var ex = await Assert.ThrowsAsync<ServerException>(() => connection.SendAsync(new PipelineRequest(ApiFamily.Query, "retention")));
 
         Assert.That(ex!.Message, Is.EqualTo("Mixpanel failed with 502 at /api/query/retention: Timeout Error. It may be a temporary outage; try again later."));
         Assert.That(ex.MixpanelError, Is.EqualTo("Timeout Error."));

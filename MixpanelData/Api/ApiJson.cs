@@ -1,4 +1,3 @@
-using System.Text;
 using System.Globalization;
 using System.Text.Json;
 
@@ -83,26 +82,4 @@ internal static class ApiJson
 
         return extra;
     }
-
-    /// <summary>A JSON array of strings, as Mixpanel wants for <c>event</c>, <c>values</c>, <c>distinct_ids</c>.</summary>
-    public static string StringArray(IEnumerable<string> values)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>A string as a quoted literal of Mixpanel's expression language, e.g. for <c>properties["name"]</c>.</summary>
-    public static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

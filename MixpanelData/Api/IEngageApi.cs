@@ -13,7 +13,7 @@ internal interface IEngageApi
     Task<EngagePageAnswer> QueryAsync([Body(BodySerializationMethod.UrlEncoded)] EngageForm form, CancellationToken cancellationToken);
 }
 
-/// <summary>The form of one Engage page (null fields are not sent); the filters are JSON text as Mixpanel wants them.</summary>
+/// <summary>The form of one Engage page (null fields are not sent); list fields are sent as JSON arrays, as Mixpanel wants them.</summary>
 internal sealed record EngageForm
 {
     [AliasAs("where")]
@@ -23,10 +23,10 @@ internal sealed record EngageForm
     public string? FilterByCohort { get; init; }
 
     [AliasAs("output_properties")]
-    public string? OutputProperties { get; init; }
+    public JsonStringArray? OutputProperties { get; init; }
 
     [AliasAs("distinct_ids")]
-    public string? DistinctIds { get; init; }
+    public JsonStringArray? DistinctIds { get; init; }
 
     [AliasAs("page")]
     public required int Page { get; init; }

@@ -9,12 +9,12 @@ namespace MixpanelData.Api;
 /// </summary>
 internal interface IExportApi
 {
-    /// <summary><c>GET /export</c>: the events of a range; <paramref name="events"/> is a JSON array of names.</summary>
+    /// <summary><c>GET /export</c>: the events of a range; <paramref name="events"/> is sent as a JSON array of names.</summary>
     [Get("/export")]
     Task<Stream> ExportAsync(
         [AliasAs("from_date"), Query(Format = "yyyy-MM-dd")] DateOnly fromDate,
         [AliasAs("to_date"), Query(Format = "yyyy-MM-dd")] DateOnly toDate,
-        [AliasAs("event")] string? events,
+        [AliasAs("event")] JsonStringArray? events,
         [AliasAs("where")] string? where,
         [AliasAs("limit")] long? limit,
         CancellationToken cancellationToken);

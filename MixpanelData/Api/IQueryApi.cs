@@ -56,22 +56,22 @@ internal interface IQueryApi
         [AliasAs("where")] string? where,
         CancellationToken cancellationToken);
 
-    /// <summary><c>GET /events</c>: several events over time; <paramref name="events"/> is a JSON array of names.</summary>
+    /// <summary><c>GET /events</c>: several events over time; <paramref name="events"/> is sent as a JSON array of names.</summary>
     [Get("/events")]
     Task<SeriesAnswer> EventsAsync(
-        [AliasAs("event")] string events,
+        [AliasAs("event")] JsonStringArray events,
         [AliasAs("type")] string type,
         [AliasAs("unit")] string unit,
         [AliasAs("from_date"), Query(Format = "yyyy-MM-dd")] DateOnly fromDate,
         [AliasAs("to_date"), Query(Format = "yyyy-MM-dd")] DateOnly toDate,
         CancellationToken cancellationToken);
 
-    /// <summary><c>GET /events/properties</c>: one event per value of one property; <paramref name="values"/> is a JSON array.</summary>
+    /// <summary><c>GET /events/properties</c>: one event per value of one property; <paramref name="values"/> is sent as a JSON array.</summary>
     [Get("/events/properties")]
     Task<SeriesAnswer> EventPropertiesAsync(
         [AliasAs("event")] string eventName,
         [AliasAs("name")] string property,
-        [AliasAs("values")] string? values,
+        [AliasAs("values")] JsonStringArray? values,
         [AliasAs("type")] string type,
         [AliasAs("unit")] string unit,
         [AliasAs("from_date"), Query(Format = "yyyy-MM-dd")] DateOnly fromDate,
@@ -109,10 +109,10 @@ internal interface IQueryApi
         [AliasAs("where")] string? where,
         CancellationToken cancellationToken);
 
-    /// <summary><c>GET /stream/query</c>: the events of a few users; <paramref name="distinctIds"/> is a JSON array.</summary>
+    /// <summary><c>GET /stream/query</c>: the events of a few users; <paramref name="distinctIds"/> is sent as a JSON array.</summary>
     [Get("/stream/query")]
     Task<ActivityAnswer> ActivityFeedAsync(
-        [AliasAs("distinct_ids")] string distinctIds,
+        [AliasAs("distinct_ids")] JsonStringArray distinctIds,
         [AliasAs("from_date"), Query(Format = "yyyy-MM-dd")] DateOnly fromDate,
         [AliasAs("to_date"), Query(Format = "yyyy-MM-dd")] DateOnly toDate,
         CancellationToken cancellationToken);

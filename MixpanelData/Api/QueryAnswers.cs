@@ -187,8 +187,24 @@ internal sealed record FrequencyAnswer(IReadOnlyList<KeyValuePair<string, IReadO
     }
 }
 
-/// <summary>One event of an activity feed: its name and its properties (cloned).</summary>
-internal sealed record ActivityItemAnswer(string? Event, IReadOnlyDictionary<string, JsonElement> Properties);
+/// <summary>
+/// One event of an activity feed: its name, its <c>time</c> as sent (seconds, or milliseconds for <c>time_in_ms</c>;
+/// numbers or numeric strings), its <c>distinct_id</c> (or <c>$distinct_id</c>) as text, and all its properties (cloned).
+/// </summary>
+internal sealed record ActivityItemAnswer(string? Event, double? Time, string? DistinctId, IReadOnlyDictionary<string, JsonElement> Properties)
+{
+    public static ActivityItemAnswer Read(JsonElement item)
+    {
+        var properties = ApiJson.Property(item, "properties") is { ValueKind: JsonValueKind.Object } p
+            ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.Clone(), StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        return new ActivityItemAnswer(
+            ApiJson.String(item, "event"),
+            properties.TryGetValue("time", out var time) ? ApiJson.Double(time) : null,
+            properties.TryGetValue("distinct_id", out var id) || properties.TryGetValue("$distinct_id", out id) ? ApiJson.Text(id) : null,
+            properties);
+    }
+}
 
 /// <summary>The answer of <c>/stream/query</c>: the events in the order sent (<c>results</c> or <c>results.events</c>).</summary>
 [JsonConverter(typeof(ActivityAnswer.Converter))]
@@ -200,11 +216,7 @@ internal sealed record ActivityAnswer(IReadOnlyList<ActivityItemAnswer> Events)
         {
             var results = ApiJson.Property(root, "results") ?? throw new FormatException("no results");
             var events = results.ValueKind == JsonValueKind.Array ? results : ApiJson.Expect(results.GetProperty("events"), JsonValueKind.Array, "results.events");
-            return new ActivityAnswer([.. events.EnumerateArray().Select(item => new ActivityItemAnswer(
-                ApiJson.String(item, "event"),
-                ApiJson.Property(item, "properties") is { ValueKind: JsonValueKind.Object } p
-                    ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.Clone(), StringComparer.Ordinal)
-                    : new Dictionary<string, JsonElement>(StringComparer.Ordinal)))]);
+            return new ActivityAnswer([.. events.EnumerateArray().Select(ActivityItemAnswer.Read)]);
         }
     }
 }

@@ -68,23 +68,6 @@ internal sealed record ExportPlan(DateOnly From, DateOnly To, IReadOnlyList<stri
 
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string JsonArray(IEnumerable<string> values)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
     private string Json(bool withRange, bool? append)
     {
         using var buffer = new MemoryStream();

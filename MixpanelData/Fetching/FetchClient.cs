@@ -8,7 +8,7 @@ using MixpanelData.Storage;
 namespace MixpanelData.Fetching;
 
 /// <summary>
-/// Raw events and profiles: streamed as they arrive, or fetched into the local store (<see cref="Workspace.Local"/>).
+/// Raw events and profiles: streamed as they arrive, or fetched into the workspace's local store (<c>Local</c>).
 /// <para>
 /// Events come from the raw export one request per day, so each day spends one request of the export budget
 /// (60 per hour per project; a retried day spends another). Nothing is held in memory beyond a read buffer.
@@ -181,7 +181,7 @@ public sealed class FetchClient
     private FetchSettings Settings() => new(_scope.DayRetry, _scope.MaxRetries, StreamIdleTimeout, _scope.Time);
 
     private Task<Stream> OpenDayAsync(ExportPlan plan, DateOnly day, long? limit, CancellationToken cancellationToken) =>
-        _export.ExportAsync(day, day, plan.Events is null ? null : ExportPlan.JsonArray(plan.Events), plan.Where, limit, cancellationToken);
+        _export.ExportAsync(day, day, JsonStringArray.From(plan.Events), plan.Where, limit, cancellationToken);
 
     private async Task<StagedDay> LoadDayAsync(
         LocalStore store, StagedFetch staged, ExportPlan plan, DateOnly day, long? limit, FetchSettings settings, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
@@ -241,7 +241,7 @@ public sealed class FetchClient
 
         if (query.OutputProperties is not null)
         {
-            parts.Add("output_properties=" + ExportPlan.JsonArray(query.OutputProperties));
+            parts.Add("output_properties=" + new JsonStringArray(query.OutputProperties));
         }
 
         if (query.DistinctIds is not null)

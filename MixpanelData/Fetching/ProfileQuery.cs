@@ -36,8 +36,8 @@ internal sealed record ProfileQuery(string? Where, long? CohortId, IReadOnlyList
     {
         Where = Where,
         FilterByCohort = CohortId is { } id ? EngageForm.Cohort(id) : null,
-        OutputProperties = OutputProperties is null ? null : ExportPlan.JsonArray(OutputProperties),
-        DistinctIds = DistinctIds is null ? null : ExportPlan.JsonArray(DistinctIds),
+        OutputProperties = JsonStringArray.From(OutputProperties),
+        DistinctIds = JsonStringArray.From(DistinctIds),
         Page = page,
         SessionId = sessionId,
     };

@@ -76,8 +76,8 @@ internal sealed class MixpanelRequestHandler(ApiFamily family, MixpanelHttpConte
 
     private string ScopeParameters(HttpRequestMessage request, bool hasQuery, MixpanelTarget target)
     {
-        var scoped = request.Options.TryGetValue(MixpanelRequestOptions.ProjectScoped, out var explicitly) ? explicitly : family != ApiFamily.App;
-        if (!scoped)
+        // The App API's paths carry the project id.
+        if (family == ApiFamily.App)
         {
             return string.Empty;
         }

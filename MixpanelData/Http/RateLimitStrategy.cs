@@ -29,7 +29,7 @@ internal sealed class RateLimitStrategy(ApiFamily family, MixpanelHttpContext co
         try
         {
             target = await context.TargetAsync(cancellationToken).ConfigureAwait(false);
-            counted = request.Options.TryGetValue(MixpanelRequestOptions.Counted, out var told) ? told : await IsCountedAsync(request, target, cancellationToken).ConfigureAwait(false);
+            counted = await IsCountedAsync(request, target, cancellationToken).ConfigureAwait(false);
             lease = await target.RateLimiter.AcquireAsync(family, counted, path, context.Options.MaxRateLimitWait, context.Options.OnRateLimitWait, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

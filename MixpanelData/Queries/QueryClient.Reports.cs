@@ -166,7 +166,7 @@ public sealed partial class QueryClient
 
         CheckRange(query.FromDate, query.ToDate);
         CheckLimit(query.Limit, 100_000, "Limit");
-        var answer = await _api.ActivityFeedAsync(ApiJson.StringArray(query.DistinctIds), query.FromDate, query.ToDate, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.ActivityFeedAsync(new JsonStringArray(query.DistinctIds), query.FromDate, query.ToDate, cancellationToken).ConfigureAwait(false);
         return ReadActivity(answer, query);
     }
 
@@ -375,7 +375,7 @@ public sealed partial class QueryClient
         var order = new List<(int Index, double Time)>();
         for (var index = 0; index < events.Count; index++)
         {
-            order.Add((index, events[index].Properties.TryGetValue("time", out var t) ? ApiJson.Double(t) ?? double.MinValue : double.MinValue));
+            order.Add((index, events[index].Time ?? double.MinValue));
         }
 
         // Keep the latest events: order by time (stable for ties), then take the tail.
@@ -384,12 +384,7 @@ public sealed partial class QueryClient
         foreach (var i in keep)
         {
             var item = events[i];
-            var properties = item.Properties;
-            kept.Add(new ActivityEvent(
-                item.Event ?? string.Empty,
-                properties.TryGetValue("time", out var time) && ApiJson.Double(time) is { } seconds ? EpochTime(seconds) : null,
-                properties.TryGetValue("distinct_id", out var id) || properties.TryGetValue("$distinct_id", out id) ? ApiJson.Text(id) : null,
-                properties));
+            kept.Add(new ActivityEvent(item.Event ?? string.Empty, item.Time is { } seconds ? EpochTime(seconds) : null, item.DistinctId, item.Properties));
         }
 
         return new ActivityFeedResult(query, kept, order.Count, order.Count > kept.Count);

@@ -132,7 +132,7 @@ public sealed partial class QueryClient
             events,
             async ct =>
             {
-                var answer = await _api.EventsAsync(ApiJson.StringArray(events), query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, ct).ConfigureAwait(false);
+                var answer = await _api.EventsAsync(new JsonStringArray(events), query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, ct).ConfigureAwait(false);
                 var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 var missing = events.Where(e => lines.All(l => l.Name != e)).Select(e => new SegmentSeries(e, new double[series.Count]));
                 return new SegmentationResult(string.Join(", ", events), query.FromDate, query.ToDate, query.Unit, query.Type, null, series, Largest([.. lines, .. missing]), false);
@@ -164,10 +164,10 @@ public sealed partial class QueryClient
             async ct =>
             {
                 var answer = await _api.EventPropertiesAsync(
-                    query.Event, query.Property, query.Values is { } v ? ApiJson.StringArray(v) : null, query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, Probe(query.Limit), ct).ConfigureAwait(false);
+                    query.Event, query.Property, JsonStringArray.From(query.Values), query.Type.ToWire(), query.Unit.ToWire(), query.FromDate, query.ToDate, Probe(query.Limit), ct).ConfigureAwait(false);
                 var (series, lines) = Lines(answer, query.Unit, query.FromDate, query.ToDate);
                 var (kept, hit) = TopSegments(lines, query.Limit);
-                return new SegmentationResult(query.Event, query.FromDate, query.ToDate, query.Unit, query.Type, $"properties[{ApiJson.Quote(query.Property)}]", series, kept, hit);
+                return new SegmentationResult(query.Event, query.FromDate, query.ToDate, query.Unit, query.Type, PropertyExpression(query.Property), series, kept, hit);
             },
             result => result.Segments.All(s => s.Values.All(v => v == 0)),
             cancellationToken).ConfigureAwait(false);
@@ -352,4 +352,8 @@ public sealed partial class QueryClient
 
     [GeneratedRegex(@"^\s*-?[\d,]*\.?\d+", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingNumber();
+
+    /// <summary>The expression Mixpanel's expression language uses for a property, e.g. <c>properties["plan"]</c>.</summary>
+    private static string PropertyExpression(string name) =>
+        "properties[\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"]";
 }

@@ -1,11 +1,14 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Configuration;
+using MixpanelData.Http;
 
-namespace MixpanelData.Http;
+namespace MixpanelData.Api;
 
 /// <summary>
 /// Finds the region a service account belongs to the way Mixpanel's own tools do: <c>GET /api/app/me</c>
-/// on us, then eu, then in; the first 200 wins, a wrong region answers 401.
+/// on us, then eu, then in; the first 200 wins, a wrong region answers 401. Each probe is an <see cref="IAppApi.MeAsync"/>
+/// call on a connection to that region's endpoints (its own pipeline, client-side limits off).
 /// </summary>
 public static class RegionDetector
 {
@@ -25,11 +28,13 @@ public static class RegionDetector
         foreach (var region in MixpanelRegions.ProbeOrder)
         {
             var endpoints = endpointsFor(region);
-            var connection = new MixpanelConnection(options with { Endpoints = endpoints, RateLimits = options.RateLimits with { Disabled = true } });
+            var connection = new MixpanelConnection(
+                new MixpanelHttpContext(options with { Endpoints = endpoints, RateLimits = options.RateLimits with { Disabled = true } }),
+                services => services.AddMixpanelApi());
             await using var owned = connection.ConfigureAwait(false);
             try
             {
-                await connection.SendAsync(new ApiRequest(ApiFamily.App, "me") { ProjectScoped = false }, cancellationToken).ConfigureAwait(false);
+                await connection.Services.GetRequiredService<IAppApi>().MeAsync(cancellationToken).ConfigureAwait(false);
                 return region;
             }
             catch (AuthenticationException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
