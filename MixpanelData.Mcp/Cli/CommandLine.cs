@@ -22,10 +22,12 @@ internal static class CommandLine
         var db = new Option<string?>("--db") { Description = "Path of the local DuckDB database (default ~/.mp/data/<project_id>.duckdb)." };
         var logLevel = new Option<string>("--log-level") { Description = "trace, debug, information, warning, error, critical or none. Logs go to stderr.", DefaultValueFactory = _ => "information" };
         var auditLog = new Option<string?>("--audit-log") { Description = "Write the audit trail (one JSON line per tool call) to this file instead of stderr." };
+        // Hidden: serves the conformance suite's test_* fixtures beside the real tools (docs/http-deployment.md).
+        var conformanceFixtures = new Option<bool>("--conformance-fixtures") { Description = "Also serve the official MCP conformance suite's fixtures (demo only).", Hidden = true };
 
         var root = new RootCommand("mp_mcp: a Model Context Protocol server for Mixpanel product analytics.")
         {
-            account, transport, host, port, demo, toolsets, progressive, readOnly, headers, db, logLevel, auditLog,
+            account, transport, host, port, demo, toolsets, progressive, readOnly, headers, db, logLevel, auditLog, conformanceFixtures,
         };
 
         root.Subcommands.Add(EmulatorCommand.Build(error));
@@ -48,7 +50,12 @@ internal static class CommandLine
                     DatabasePath = result.GetValue(db),
                     LogLevel = ParseLogLevel(result.GetValue(logLevel)),
                     AuditLog = result.GetValue(auditLog),
+                    ConformanceFixtures = result.GetValue(conformanceFixtures),
                 };
+                if (settings.ConformanceFixtures && !settings.Demo)
+                {
+                    throw new ArgumentException("--conformance-fixtures serves test fixtures for the MCP conformance suite and runs only with --demo, never with real credentials.");
+                }
             }
             catch (ArgumentException ex)
             {

@@ -40,4 +40,7 @@ internal sealed record ServerSettings
 
     /// <summary>The most a tool result may hold, in bytes of JSON (≈ 10k tokens); larger results are cut by whole rows.</summary>
     public int ResponseBudgetBytes { get; init; } = 40_000;
+
+    /// <summary>Also serve the official conformance suite's fixtures (hidden <c>--conformance-fixtures</c>, demo only).</summary>
+    public bool ConformanceFixtures { get; init; }
 }

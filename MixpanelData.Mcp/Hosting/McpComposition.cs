@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MixpanelData.Mcp.Cli;
 using MixpanelData.Mcp.Filters;
+using MixpanelData.Mcp.Hosting.Conformance;
 using MixpanelData.Mcp.Prompts;
 using MixpanelData.Mcp.Resources;
 using MixpanelData.Mcp.Tools;
@@ -60,6 +61,11 @@ internal static class McpComposition
             .WithResources<AnalysisResources>()
             .WithResources(SkillResources.Create())
             .WithPrompts<AnalysisPrompts>();
+        if (settings.ConformanceFixtures)
+        {
+            builder.AddConformanceFixtures();
+        }
+
         builder.WithRequestFilters(filters =>
         {
             filters.AddCallToolFilter(audit.Create());

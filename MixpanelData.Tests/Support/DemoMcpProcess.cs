@@ -59,8 +59,8 @@ public sealed class DemoMcpProcess : IAsyncDisposable
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocol is null or "latest" ? null : protocol, Handlers = handlers ?? new McpClientHandlers() });
     }
 
-    /// <summary>Starts <c>mp_mcp --demo --transport http</c> on a free loopback port and waits until it serves.</summary>
-    public static async Task<DemoMcpProcess> HttpAsync()
+    /// <summary>Starts <c>mp_mcp --demo --transport http</c> (plus <paramref name="extraArguments"/>) on a free loopback port and waits until it serves.</summary>
+    public static async Task<DemoMcpProcess> HttpAsync(params string[] extraArguments)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -70,7 +70,7 @@ public sealed class DemoMcpProcess : IAsyncDisposable
         }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { ProcessRunner.McpDll, "--demo", "--transport", "http", "--port", port.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in (string[])[ProcessRunner.McpDll, "--demo", "--transport", "http", "--port", port.ToString(CultureInfo.InvariantCulture), .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
