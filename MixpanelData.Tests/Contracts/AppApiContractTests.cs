@@ -95,6 +95,26 @@ public sealed class AppApiContractTests
     }
 
     [Test]
+    public async Task LexiconSchemas_OfOneType_PutsTheTypeInThePath()
+    {
+        _wire.Answer("GET", "/api/app/projects/4242/schemas/profile", """
+            {"status": "ok", "results": [
+              {"entityType": "profile", "name": "plan", "schemaJson": {"description": "Billing plan", "properties": {}},
+               "unknownField": {"nested": true}},
+              {"entityType": "profile", "name": "$email", "schemaJson": {"properties": {}}}]}
+            """);
+        await using var ws = _wire.Workspace();
+
+        var schemas = await ws.Discovery.LexiconSchemasAsync(LexiconEntityType.Profile);
+
+        var request = _wire.Single("/api/app/projects/4242/schemas/profile");
+        Assert.That(Query(request), Is.Empty);
+        AssertAuthenticated(request);
+        Assert.That(schemas.Select(s => (s.EntityType, s.Name, s.Description)),
+            Is.EqualTo(new[] { ("profile", "$email", (string?)null), ("profile", "plan", "Billing plan") }));
+    }
+
+    [Test]
     public async Task LexiconSchema_OneEvent_PutsTheNameInThePath()
     {
         _wire.Answer("GET", "/api/app/projects/4242/schemas/event/Added To Cart", """
