@@ -30,7 +30,7 @@ public sealed class Workspace : IAsyncDisposable
 
     private readonly WorkspaceOptions _options;
     private readonly Lock _storeLock = new();
-    private readonly MixpanelConnection _connection;
+    private readonly Lazy<Composition> _composition;
     private LocalStore? _store;
     private LocalAnalytics? _analytics;
     private Lazy<Task<MixpanelEmulator>>? _demo;
@@ -43,29 +43,41 @@ public sealed class Workspace : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Account = options.Account ?? throw new ArgumentException("WorkspaceOptions.Account is required; use Workspace.FromEnvironment() or Workspace.Open(name) to resolve one.", nameof(options));
-        // The composition root: the Http core and the Api interfaces in one container per workspace, the area clients on them.
-        _connection = new MixpanelConnection(
+        // Composed on first use: building the container, the Refit clients and their pipelines costs start-up time
+        // (mp_mcp answers `initialize` before any of it is needed).
+        _composition = new Lazy<Composition>(Compose, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The connection and the area clients on it, built together once.</summary>
+    private sealed record Composition(MixpanelConnection Connection, IAppApi AppApi, DiscoveryClient Discovery, QueryClient Query, FetchClient Fetch);
+
+    /// <summary>The composition root: the Http core and the Api interfaces in one container per workspace, the area clients on them.</summary>
+    private Composition Compose()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new MixpanelConnection(
             new MixpanelHttpContext(ClientOptions(Account.ResolveEndpoints(Account.Credentials.Region ?? MixpanelRegion.Us)), ResolveTargetAsync),
             services => services.AddMixpanelApi());
-        var queryApi = _connection.Services.GetRequiredService<IQueryApi>();
-        AppApi = _connection.Services.GetRequiredService<IAppApi>();
-        Discovery = new DiscoveryClient(queryApi, AppApi, new DiscoveryScope(Account.Name, ProjectId, Account.WorkspaceId, options.TimeProvider, options.DiscoveryCacheDuration));
-        Query = new QueryClient(queryApi, Discovery, ProjectId);
-        Fetch = new FetchClient(
-            _connection.Services.GetRequiredService<IExportApi>(),
-            _connection.Services.GetRequiredService<IEngageApi>(),
+        var queryApi = connection.Services.GetRequiredService<IQueryApi>();
+        var appApi = connection.Services.GetRequiredService<IAppApi>();
+        var discovery = new DiscoveryClient(queryApi, appApi, new DiscoveryScope(Account.Name, ProjectId, Account.WorkspaceId, _options.TimeProvider, _options.DiscoveryCacheDuration));
+        var query = new QueryClient(queryApi, discovery, ProjectId);
+        var fetch = new FetchClient(
+            connection.Services.GetRequiredService<IExportApi>(),
+            connection.Services.GetRequiredService<IEngageApi>(),
             () => Local,
-            new FetchClient.FetchScope(options.TimeProvider, MixpanelResilience.StreamRetry(_connection.Options, FetchSettings.IsBrokenStream), _connection.Options.Retry.MaxRetries));
+            new FetchClient.FetchScope(_options.TimeProvider, MixpanelResilience.StreamRetry(connection.Options, FetchSettings.IsBrokenStream), connection.Options.Retry.MaxRetries));
+        return new Composition(connection, appApi, discovery, query, fetch);
     }
 
     /// <summary>Events, properties, saved funnels, cohorts and reports of the project.</summary>
-    public DiscoveryClient Discovery { get; }
+    public DiscoveryClient Discovery => _composition.Value.Discovery;
 
     /// <summary>Live queries: segmentation, funnels, retention, frequency, counts, activity, saved reports, JQL.</summary>
-    public QueryClient Query { get; }
+    public QueryClient Query => _composition.Value.Query;
 
     /// <summary>Raw events and profiles, streamed or fetched into <see cref="Local"/>.</summary>
-    public FetchClient Fetch { get; }
+    public FetchClient Fetch => _composition.Value.Fetch;
 
     /// <summary>The account in use (its <c>ToString()</c> never shows the secret).</summary>
     public MixpanelAccount Account { get; }
@@ -79,7 +91,7 @@ public sealed class Workspace : IAsyncDisposable
     internal WorkspaceOptions Options => _options;
 
     /// <summary>The App API of this workspace (for <see cref="WorkspaceCredentialExtensions.WhoAmIAsync"/>).</summary>
-    internal IAppApi AppApi { get; }
+    internal IAppApi AppApi => _composition.Value.AppApi;
 
     /// <summary>
     /// Resolves credentials the usual way (MP_* environment variables, then the config file's default account,
@@ -152,8 +164,9 @@ public sealed class Workspace : IAsyncDisposable
     internal async ValueTask<MixpanelConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _connection.Context.TargetAsync(cancellationToken).ConfigureAwait(false);
-        return _connection;
+        var connection = _composition.Value.Connection;
+        await connection.Context.TargetAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
     }
 
     /// <summary>Where this workspace's calls go: the demo's emulator or the network, the region (detected if unset), the project's limiter.</summary>
@@ -214,7 +227,10 @@ public sealed class Workspace : IAsyncDisposable
             return;
         }
 
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_composition.IsValueCreated)
+        {
+            await _composition.Value.Connection.DisposeAsync().ConfigureAwait(false);
+        }
 
         LocalStore? store;
         lock (_storeLock)
