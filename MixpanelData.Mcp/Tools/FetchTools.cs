@@ -31,6 +31,7 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         [Description("Days per export request (1-365); omit for ceil(days/10), i.e. at most 10 requests. 1 = one request per day.")] int? window_days = null,
         CancellationToken cancellationToken = default)
     {
+        WindowDays(window_days);
         var to = Guard.Date(to_date, Today, "to_date");
         var from = Guard.Date(from_date, to.AddDays(-6), "from_date");
         var request = new FetchEventsRequest(from, to) { Events = events, Where = where, Limit = limit, Table = table, Append = append, Resume = resume, WindowDays = window_days };
@@ -72,6 +73,7 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         CancellationToken cancellationToken = default)
     {
         Guard.Range(limit, 1, 500, "limit");
+        WindowDays(window_days);
         var to = Guard.Date(to_date, Today, "to_date");
         var from = Guard.Date(from_date, to, "from_date");
         var list = new List<ExportEvent>();
@@ -112,5 +114,13 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         return ToolJson.Result(
             new System.Text.Json.Nodes.JsonObject { ["profiles"] = rows, ["returned"] = rows.Count, ["truncated"] = more || cut, ["hint"] = more || cut ? "More profiles exist: add a where filter or use fetch_profiles." : null },
             $"{rows.Count} profile(s){(more || cut ? " (more exist)" : string.Empty)}.");
+    }
+
+    private static void WindowDays(int? windowDays)
+    {
+        if (windowDays is { } days)
+        {
+            Guard.Range(days, 1, FetchEventsRequest.MaxWindowDays, "window_days (days per export request; omit for at most 10 requests)");
+        }
     }
 }

@@ -21,7 +21,7 @@ internal sealed record ExportPlan(DateOnly From, DateOnly To, IReadOnlyList<stri
     public const int DefaultMaxWindows = 10;
 
     /// <summary>The longest window that can be asked for: a year (Mixpanel documents no maximum span).</summary>
-    public const int MaxWindowDays = 365;
+    public const int MaxWindowDays = FetchEventsRequest.MaxWindowDays;
 
     // Mixpanel refuses earlier dates ("invalid date, bad year").
     private static readonly DateOnly Earliest = new(2000, 1, 1);

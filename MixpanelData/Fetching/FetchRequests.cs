@@ -8,6 +8,9 @@ namespace MixpanelData.Fetching;
 /// <param name="To">Last day; not after today (UTC, by the workspace's clock).</param>
 public sealed record FetchEventsRequest(DateOnly From, DateOnly To)
 {
+    /// <summary>The longest <see cref="WindowDays"/> allowed: a year (Mixpanel documents no maximum span).</summary>
+    public const int MaxWindowDays = 365;
+
     /// <summary>Only these events; <see langword="null"/> for all.</summary>
     public IReadOnlyList<string>? Events { get; init; }
 
@@ -18,7 +21,7 @@ public sealed record FetchEventsRequest(DateOnly From, DateOnly To)
     public int? Limit { get; init; }
 
     /// <summary>
-    /// Days per export request (1 to 365). Default <see langword="null"/>: <c>ceil(days / 10)</c>, so any range takes at
+    /// Days per export request (1 to <see cref="MaxWindowDays"/>, 365). Default <see langword="null"/>: <c>ceil(days / 10)</c>, so any range takes at
     /// most 10 requests (90 days: 10 windows of 9 days; up to 10 days: one per day). Each window spends one request of
     /// the export budget (60 per hour); a window whose stream breaks off is requested again alone, and a resume skips
     /// the windows already stored. Shorter windows cost more requests but retry less data.
