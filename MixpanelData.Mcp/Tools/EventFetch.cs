@@ -4,8 +4,8 @@ using ModelContextProtocol;
 namespace MixpanelData.Mcp.Tools;
 
 /// <summary>
-/// Fetches events into the local store the way every fetching tool does: one MCP progress notification per day
-/// (days done, events, rate, time left) and one sentence saying what the table now holds.
+/// Fetches events into the local store the way every fetching tool does: MCP progress notifications per window and
+/// as its events load (days done, events, rate, time left) and one sentence saying what the table now holds.
 /// </summary>
 internal static class EventFetch
 {
@@ -22,7 +22,7 @@ internal static class EventFetch
 
     /// <summary>"Fetched N events (from..to) into table; it now holds M rows." plus malformed lines and where to go next.</summary>
     public static string Describe(FetchResult result) =>
-        $"Fetched {result.RowsInserted:N0} events ({result.From:yyyy-MM-dd}..{result.To:yyyy-MM-dd}) into {result.Table}; it now holds {result.TableRowCount:N0} rows. "
+        $"Fetched {result.RowsInserted:N0} events ({result.From:yyyy-MM-dd}..{result.To:yyyy-MM-dd}, {result.Windows} export request(s) of {result.WindowDays} day(s)) into {result.Table}; it now holds {result.TableRowCount:N0} rows. "
         + (result.MalformedLines > 0 ? $"{result.MalformedLines} malformed line(s) skipped. " : string.Empty)
         + "Query it with sql or local_segmentation/local_funnel/local_retention.";
 }

@@ -16,7 +16,7 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     [McpServerTool(Name = "fetch_events", Destructive = true, Idempotent = true, OpenWorld = true)]
-    [Description("Download raw events (Export API, one request per day) into a local DuckDB table for sql and local_* tools. Replaces the table unless append=true (append skips events already present). Atomic: a failed fetch leaves the old table. Sends progress. Dates YYYY-MM-DD UTC inclusive; default the last 7 days; to_date at most today.")]
+    [Description("Download raw events (Export API, one request per window of window_days days; by default at most 10 requests for any range) into a local DuckDB table for sql and local_* tools. Replaces the table unless append=true (append skips events already present). Atomic: a failed fetch leaves the old table. Sends progress. Dates YYYY-MM-DD UTC inclusive; default the last 7 days; to_date at most today.")]
     [Spends("export")]
     public async Task<CallToolResult> FetchEvents(
         IProgress<ProgressNotificationValue> progress,
@@ -27,12 +27,14 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         [Description("Most events in all (1-100000); omit for all.")] int? limit = null,
         [Description("Target table.")] string table = "events",
         [Description("Add to the table instead of replacing it.")] bool append = false,
-        [Description("Continue an interrupted fetch of the same request from its last completed day.")] bool resume = false,
+        [Description("Continue an interrupted fetch of the same request after its last completed window.")] bool resume = false,
+        [Description("Days per export request (1-365); omit for ceil(days/10), i.e. at most 10 requests. 1 = one request per day.")] int? window_days = null,
         CancellationToken cancellationToken = default)
     {
+        WindowDays(window_days);
         var to = Guard.Date(to_date, Today, "to_date");
         var from = Guard.Date(from_date, to.AddDays(-6), "from_date");
-        var request = new FetchEventsRequest(from, to) { Events = events, Where = where, Limit = limit, Table = table, Append = append, Resume = resume };
+        var request = new FetchEventsRequest(from, to) { Events = events, Where = where, Limit = limit, Table = table, Append = append, Resume = resume, WindowDays = window_days };
         var result = await EventFetch.RunAsync(workspaces.Current, request, progress, cancellationToken).ConfigureAwait(false);
         return ToolJson.Result(result, EventFetch.Describe(result));
     }
@@ -67,13 +69,15 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         [Description("Only these events.")] string[]? events = null,
         [Description("Filter expression.")] string? where = null,
         [Description("Most events to return (1-500).")] int limit = 50,
+        [Description("Days per export request (1-365); omit for ceil(days/10).")] int? window_days = null,
         CancellationToken cancellationToken = default)
     {
         Guard.Range(limit, 1, 500, "limit");
+        WindowDays(window_days);
         var to = Guard.Date(to_date, Today, "to_date");
         var from = Guard.Date(from_date, to, "from_date");
         var list = new List<ExportEvent>();
-        await foreach (var item in workspaces.Current.Fetch.StreamEventsAsync(new StreamEventsRequest(from, to) { Events = events, Where = where, Limit = limit + 1 }, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in workspaces.Current.Fetch.StreamEventsAsync(new StreamEventsRequest(from, to) { Events = events, Where = where, Limit = limit + 1, WindowDays = window_days }, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(item);
         }
@@ -110,5 +114,13 @@ internal sealed class FetchTools(WorkspaceHolder workspaces, ServerSettings sett
         return ToolJson.Result(
             new System.Text.Json.Nodes.JsonObject { ["profiles"] = rows, ["returned"] = rows.Count, ["truncated"] = more || cut, ["hint"] = more || cut ? "More profiles exist: add a where filter or use fetch_profiles." : null },
             $"{rows.Count} profile(s){(more || cut ? " (more exist)" : string.Empty)}.");
+    }
+
+    private static void WindowDays(int? windowDays)
+    {
+        if (windowDays is { } days)
+        {
+            Guard.Range(days, 1, FetchEventsRequest.MaxWindowDays, "window_days (days per export request; omit for at most 10 requests)");
+        }
     }
 }

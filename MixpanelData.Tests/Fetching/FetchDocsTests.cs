@@ -22,7 +22,7 @@ public sealed partial class FetchDocsTests
         var ws = fixture.Workspace();
 
         // doc:fetch-begin
-        // A range of events into the local store (one export request per day), with progress.
+        // A range of events into the local store (in windows of days: at most 10 export requests), with progress.
         var result = await ws.Fetch.EventsAsync(
             new FetchEventsRequest(new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 5)) { Events = ["Sign Up", "Login"] },
             new Progress<FetchProgress>(p => Console.Error.WriteLine(
@@ -32,7 +32,7 @@ public sealed partial class FetchDocsTests
             "SELECT CAST(event_time AS DATE) AS day, count(*) AS events FROM events GROUP BY day ORDER BY day");
 
         // More days, without duplicating $insert_ids. If it fails midway, run the same request again:
-        // Resume = true continues after the last completed day (and starts over when there is nothing to resume).
+        // Resume = true continues after the last completed window (and starts over when there is nothing to resume).
         var more = await ws.Fetch.EventsAsync(
             new FetchEventsRequest(new DateOnly(2026, 3, 5), new DateOnly(2026, 3, 7)) { Events = ["Sign Up", "Login"], Append = true, Resume = true });
         Console.WriteLine($"+{more.RowsInserted} rows, {more.DuplicatesSkipped} already there");

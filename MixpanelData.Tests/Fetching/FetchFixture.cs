@@ -34,9 +34,10 @@ internal sealed class FetchFixture : IAsyncDisposable
 
     public static long EventsOn(int perDay, int day) => perDay + day;
 
-    public static async Task<FetchFixture> CreateAsync(int perDay = 10, int days = 5, int profiles = 0, EmulatorOptions? options = null)
+    /// <param name="now">The workspace's and emulator's date; default <see cref="Now"/> (2026-03-21 12:00 UTC). Ranges longer than 21 days need a later one.</param>
+    public static async Task<FetchFixture> CreateAsync(int perDay = 10, int days = 5, int profiles = 0, EmulatorOptions? options = null, DateTimeOffset? now = null)
     {
-        var clock = new FixedClock(Now);
+        var clock = new FixedClock(now ?? Now);
         var store = LocalStore.OpenInMemory();
         var per = perDay.ToString(CultureInfo.InvariantCulture);
         await store.SqlAsync($"""

@@ -5,28 +5,28 @@ using System.Threading.Channels;
 namespace MixpanelData.Fetching;
 
 /// <summary>
-/// Reads an export range day by day (one request per day) and hands out events in batches, never holding
-/// more than a read buffer and one batch ahead. A day is read under <see cref="FetchSettings.RunDayAsync"/> (the Http
-/// core's retry): when its stream breaks off or ends with <c>terminated early</c>, the day is requested again and the
-/// lines already handed out are read past, not handed out twice; their hashes must match what was handed out, or the
-/// stream fails rather than risk duplicates or gaps.
+/// Reads an export range window by window (one request per window of <see cref="ExportPlan.WindowDays"/> days) and
+/// hands out events in batches, never holding more than a read buffer and one batch ahead. A window is read under
+/// <see cref="FetchSettings.RunWindowAsync"/> (the Http core's retry): when its stream breaks off or ends with
+/// <c>terminated early</c>, that window alone is requested again and the lines already handed out are read past, not
+/// handed out twice; their hashes must match what was handed out, or the stream fails rather than risk duplicates or gaps.
 /// </summary>
-/// <param name="openDay">Opens the export body of one day (with the events still allowed by the limit, if any).</param>
+/// <param name="openWindow">Opens the export body of one window (with the events still allowed by the limit, if any).</param>
 /// <param name="plan">The range, filters and limit.</param>
 /// <param name="settings">The day retry and idle timeout.</param>
 /// <param name="skipMalformed">Whether a line that is not an event is counted and skipped rather than failing the stream.</param>
-/// <param name="progress">Told after each batch and each day.</param>
+/// <param name="progress">Told after each batch and each window.</param>
 internal sealed class ExportEventReader(
-    Func<DateOnly, long?, CancellationToken, Task<Stream>> openDay, ExportPlan plan, FetchSettings settings, bool skipMalformed, IProgress<StreamProgress>? progress) : IAsyncDisposable
+    Func<ExportWindow, long?, CancellationToken, Task<Stream>> openWindow, ExportPlan plan, FetchSettings settings, bool skipMalformed, IProgress<StreamProgress>? progress) : IAsyncDisposable
 {
     private readonly Channel<(List<ExportEvent>? Batch, StreamProgress Progress)> _items =
         Channel.CreateBounded<(List<ExportEvent>?, StreamProgress)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
 
     private CancellationTokenSource? _stop;
     private Task? _producer;
-    private DateOnly _day = plan.From;
-    private long _eventsBeforeDay;
-    private long _handedOutInDay;
+    private ExportWindow _window;
+    private long _eventsBeforeWindow;
+    private long _handedOutInWindow;
     private ulong _handedOutHash;
     private long _seenThisAttempt;
     private ulong _seenHash;
@@ -79,13 +79,18 @@ internal sealed class ExportEventReader(
     {
         try
         {
-            while (_day <= plan.To && !LimitReached)
+            foreach (var window in plan.WindowsFrom(plan.From))
             {
-                await settings.RunDayAsync(_day, ct => ReadDayAsync(ct), () => _retries++, cancellationToken).ConfigureAwait(false);
-                _day = _day.AddDays(1);
-                _daysDone++;
-                _eventsBeforeDay = _events;
-                _handedOutInDay = 0;
+                if (LimitReached)
+                {
+                    break;
+                }
+
+                _window = window;
+                await settings.RunWindowAsync(window, ct => ReadWindowAsync(ct), () => _retries++, cancellationToken).ConfigureAwait(false);
+                _daysDone += window.Days;
+                _eventsBeforeWindow = _events;
+                _handedOutInWindow = 0;
                 _handedOutHash = 0;
                 await _items.Writer.WriteAsync((null, Progress()), cancellationToken).ConfigureAwait(false);
             }
@@ -96,13 +101,13 @@ internal sealed class ExportEventReader(
         }
     }
 
-    /// <summary>One attempt at the current day: hands out its events batch by batch, reading past those handed out by earlier attempts.</summary>
-    private async Task<bool> ReadDayAsync(CancellationToken cancellationToken)
+    /// <summary>One attempt at the current window: hands out its events batch by batch, reading past those handed out by earlier attempts.</summary>
+    private async Task<bool> ReadWindowAsync(CancellationToken cancellationToken)
     {
         _seenThisAttempt = 0;
         _seenHash = 0;
-        long? limit = plan.Limit is { } total ? total - _eventsBeforeDay : null;
-        var body = await openDay(_day, limit, cancellationToken).ConfigureAwait(false);
+        long? limit = plan.Limit is { } total ? total - _eventsBeforeWindow : null;
+        var body = await openWindow(_window, limit, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             var reader = PipeReader.Create(new IdleTimeoutStream(body, settings.IdleTimeout, settings.Time), new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
@@ -134,15 +139,15 @@ internal sealed class ExportEventReader(
 
                     if (stop)
                     {
-                        throw _malformedLine ?? (Exception)new TerminatedEarlyException(_day);
+                        throw _malformedLine ?? (Exception)new TerminatedEarlyException(_window);
                     }
 
                     if (read.IsCompleted)
                     {
-                        if (_seenThisAttempt < _handedOutInDay)
+                        if (_seenThisAttempt < _handedOutInWindow)
                         {
                             throw new InvalidResponseException(
-                                $"The export of {ExportPlan.Iso(_day)} came back shorter on a retry ({_seenThisAttempt} lines) than the {_handedOutInDay} lines already handed out; stopping rather than risk missing events.",
+                                $"The export of {_window} came back shorter on a retry ({_seenThisAttempt} lines) than the {_handedOutInWindow} lines already handed out; stopping rather than risk missing events.",
                                 null, "export", null);
                         }
 
@@ -151,7 +156,7 @@ internal sealed class ExportEventReader(
 
                     if (buffer.Length > ExportLines.MaxLineBytes)
                     {
-                        throw new InvalidResponseException($"A line of the export of {ExportPlan.Iso(_day)} is longer than 16 MB; this is not export JSONL.", null, "export", null);
+                        throw new InvalidResponseException($"A line of the export of {_window} is longer than 16 MB; this is not export JSONL.", null, "export", null);
                     }
 
                     reader.AdvanceTo(buffer.Start, buffer.End);
@@ -192,14 +197,14 @@ internal sealed class ExportEventReader(
 
         _seenThisAttempt++;
         var hash = ExportLines.Hash(line);
-        if (_seenThisAttempt <= _handedOutInDay)
+        if (_seenThisAttempt <= _handedOutInWindow)
         {
-            // A re-sent day: read past what was handed out, checking it is the same lines (in any order).
+            // A re-sent window: read past what was handed out, checking it is the same lines (in any order).
             _seenHash += hash;
-            if (_seenThisAttempt == _handedOutInDay && _seenHash != _handedOutHash)
+            if (_seenThisAttempt == _handedOutInWindow && _seenHash != _handedOutHash)
             {
                 throw new InvalidResponseException(
-                    $"The export of {ExportPlan.Iso(_day)} sent different lines on a retry than before; stopping rather than hand out duplicates or miss events.",
+                    $"The export of {_window} sent different lines on a retry than before; stopping rather than hand out duplicates or miss events.",
                     null, "export", null);
             }
 
@@ -217,7 +222,7 @@ internal sealed class ExportEventReader(
             if (!skipMalformed)
             {
                 _malformedLine = new InvalidResponseException(
-                    $"Line {_seenThisAttempt} of the export of {ExportPlan.Iso(_day)} is not an event ({reason}). Set SkipMalformedLines to skip such lines.",
+                    $"Line {_seenThisAttempt} of the export of {_window} is not an event ({reason}). Set SkipMalformedLines to skip such lines.",
                     null, "export", ExportLines.Excerpt(line));
                 return false;
             }
@@ -230,7 +235,7 @@ internal sealed class ExportEventReader(
             _events++;
         }
 
-        _handedOutInDay++;
+        _handedOutInWindow++;
         _handedOutHash += hash;
         return true;
     }

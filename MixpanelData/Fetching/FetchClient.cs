@@ -10,8 +10,10 @@ namespace MixpanelData.Fetching;
 /// <summary>
 /// Raw events and profiles: streamed as they arrive, or fetched into the workspace's local store (<c>Local</c>).
 /// <para>
-/// Events come from the raw export one request per day, so each day spends one request of the export budget
-/// (60 per hour per project; a retried day spends another). Nothing is held in memory beyond a read buffer.
+/// Events come from the raw export in windows of consecutive days, one request per window, so each window spends one
+/// request of the export budget (60 per hour per project; a retried window spends another). By default a range takes
+/// at most 10 windows (<c>ceil(days / 10)</c> days each); <see cref="FetchEventsRequest.WindowDays"/> sets the size.
+/// Nothing is held in memory beyond a read buffer.
 /// </para>
 /// </summary>
 public sealed class FetchClient
@@ -29,31 +31,31 @@ public sealed class FetchClient
         _scope = scope;
     }
 
-    /// <summary>How long an export stream may send nothing before the day is retried. Default 5 minutes.</summary>
+    /// <summary>How long an export stream may send nothing before the window is retried. Default 5 minutes.</summary>
     internal TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Fetches raw events into a local table, day by day.
+    /// Fetches raw events into a local table, window by window (see <see cref="FetchEventsRequest.WindowDays"/>).
     /// <para>
-    /// Atomic: the days are loaded into a hidden staging table and published at the end in one transaction
+    /// Atomic: the windows are loaded into a hidden staging table and published at the end in one transaction
     /// (the table replaced, or appended to skipping <c>$insert_id</c>s already present), so a failed or cancelled
-    /// fetch leaves the previous table exactly as it was. A day whose stream breaks off or ends with
-    /// <c>terminated early</c> is requested again from its start; its partial lines never land. Each completed day
-    /// is recorded in the store, so <see cref="FetchEventsRequest.Resume"/> can continue after the last one.
+    /// fetch leaves the previous table exactly as it was. A window whose stream breaks off or ends with
+    /// <c>terminated early</c> is requested again from its start, alone; its partial lines never land. Each completed
+    /// window is recorded in the store (as its last day), so <see cref="FetchEventsRequest.Resume"/> can continue after it.
     /// Malformed lines are counted and sampled in the result, not loaded.
     /// </para>
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid range, limit, events or where; nothing was requested.</exception>
+    /// <exception cref="ArgumentException">Invalid range, limit, window days, events or where; nothing was requested.</exception>
     /// <exception cref="LocalStoreException">Invalid table name, read-only store, a concurrent fetch into the table, or a resume of a different request.</exception>
-    /// <exception cref="InvalidResponseException">A day ended with <c>terminated early</c> on every attempt.</exception>
-    /// <exception cref="TransportException">A day's stream broke off on every attempt.</exception>
+    /// <exception cref="InvalidResponseException">A window ended with <c>terminated early</c> on every attempt.</exception>
+    /// <exception cref="TransportException">A window's stream broke off on every attempt.</exception>
     /// <exception cref="MixpanelApiException">Mixpanel refused a request (authentication, rate limit after waiting, server errors after retries).</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; the table is unchanged and the completed days are kept for a resume.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the table is unchanged and the completed windows are kept for a resume.</exception>
     public async Task<FetchResult> EventsAsync(FetchEventsRequest request, IProgress<FetchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var time = _scope.Time;
-        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, time);
+        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, request.WindowDays, time);
         var table = StoreIdentifiers.ValidateTable(request.Table);
         cancellationToken.ThrowIfCancellationRequested();
         var started = time.GetTimestamp();
@@ -66,21 +68,23 @@ public sealed class FetchClient
         var samples = new List<MalformedLine>();
         var retries = 0;
 
-        if (staged.NextDay <= plan.To && !tally.LimitReached(plan.Limit))
+        foreach (var window in plan.WindowsFrom(staged.NextDay))
         {
-            for (var day = staged.NextDay; day <= plan.To && !tally.LimitReached(plan.Limit); day = day.AddDays(1))
+            if (tally.LimitReached(plan.Limit))
             {
-                progress?.Report(tally.Progress(day, default));
-                var dayProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(day, p)));
-                long? limit = plan.Limit is { } total ? total - tally.Events : null;
-                var loaded = await settings.RunDayAsync(
-                    day,
-                    ct => LoadDayAsync(store, staged, plan, day, limit, settings, dayProgress, ct),
-                    () => retries++,
-                    cancellationToken).ConfigureAwait(false);
-                tally.DayDone(loaded);
-                samples.AddRange(loaded.Samples.Take(20 - samples.Count));
+                break;
             }
+
+            progress?.Report(tally.Progress(window.From, default));
+            var windowProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(window.From, p)));
+            long? limit = plan.Limit is { } total ? total - tally.Events : null;
+            var loaded = await settings.RunWindowAsync(
+                window,
+                ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
+                () => retries++,
+                cancellationToken).ConfigureAwait(false);
+            tally.WindowDone(window, loaded);
+            samples.AddRange(loaded.Samples.Take(20 - samples.Count));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -91,7 +95,11 @@ public sealed class FetchClient
         progress?.Report(tally.Progress(null, default));
         return new FetchResult(
             table, plan.From, plan.To, plan.Days, published.RowsRead, published.RowsInserted, published.DuplicatesSkipped, published.MalformedLines,
-            samples, published.Bytes, published.TableRowCount, time.GetElapsedTime(started), resumedFrom, retries);
+            samples, published.Bytes, published.TableRowCount, time.GetElapsedTime(started), resumedFrom, retries)
+        {
+            WindowDays = plan.WindowDays,
+            Windows = plan.WindowCount,
+        };
     }
 
     /// <summary>
@@ -120,19 +128,20 @@ public sealed class FetchClient
     }
 
     /// <summary>
-    /// Streams raw events without storing them, one export request per day. A day whose stream breaks off or
-    /// ends with <c>terminated early</c> is requested again and the events already handed out are skipped (after
-    /// checking they are the same lines), so no event is handed out twice.
+    /// Streams raw events without storing them, one export request per window (the same windows as
+    /// <see cref="EventsAsync"/>). A window whose stream breaks off or ends with <c>terminated early</c> is requested
+    /// again and the events already handed out are skipped (after checking they are the same lines), so no event is
+    /// handed out twice.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid range, limit, events or where (thrown when enumeration starts).</exception>
-    /// <exception cref="InvalidResponseException">A malformed line (unless skipped), a day that ended with <c>terminated early</c> on every attempt, or a retried day that differed.</exception>
-    /// <exception cref="TransportException">A day's stream broke off on every attempt.</exception>
+    /// <exception cref="ArgumentException">Invalid range, limit, window days, events or where (thrown when enumeration starts).</exception>
+    /// <exception cref="InvalidResponseException">A malformed line (unless skipped), a window that ended with <c>terminated early</c> on every attempt, or a retried window that differed.</exception>
+    /// <exception cref="TransportException">A window's stream broke off on every attempt.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public async IAsyncEnumerable<ExportEvent> StreamEventsAsync(StreamEventsRequest request, IProgress<StreamProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, _scope.Time);
-        var reader = new ExportEventReader((day, limit, ct) => OpenDayAsync(plan, day, limit, ct), plan, Settings(), request.SkipMalformedLines, progress);
+        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, request.WindowDays, _scope.Time);
+        var reader = new ExportEventReader((window, limit, ct) => OpenWindowAsync(plan, window, limit, ct), plan, Settings(), request.SkipMalformedLines, progress);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.NextBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
@@ -180,19 +189,20 @@ public sealed class FetchClient
 
     private FetchSettings Settings() => new(_scope.DayRetry, _scope.MaxRetries, StreamIdleTimeout, _scope.Time);
 
-    private Task<Stream> OpenDayAsync(ExportPlan plan, DateOnly day, long? limit, CancellationToken cancellationToken) =>
-        _export.ExportAsync(day, day, JsonStringArray.From(plan.Events), plan.Where, limit, cancellationToken);
+    private Task<Stream> OpenWindowAsync(ExportPlan plan, ExportWindow window, long? limit, CancellationToken cancellationToken) =>
+        _export.ExportAsync(window.From, window.To, JsonStringArray.From(plan.Events), plan.Where, limit, cancellationToken);
 
-    private async Task<StagedDay> LoadDayAsync(
-        LocalStore store, StagedFetch staged, ExportPlan plan, DateOnly day, long? limit, FetchSettings settings, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Loads one window into the staging table; the store records the window's last day as done in the same transaction.</summary>
+    private async Task<StagedDay> LoadWindowAsync(
+        LocalStore store, StagedFetch staged, ExportPlan plan, ExportWindow window, long? limit, FetchSettings settings, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        var body = await OpenDayAsync(plan, day, limit, cancellationToken).ConfigureAwait(false);
+        var body = await OpenWindowAsync(plan, window, limit, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             var reader = PipeReader.Create(
                 new IdleTimeoutStream(body, settings.IdleTimeout, settings.Time),
                 new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: true));
-            return await store.LoadStagedDayAsync(staged, day, reader, 20, progress, cancellationToken).ConfigureAwait(false);
+            return await store.LoadStagedDayAsync(staged, window.To, reader, 20, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -252,7 +262,7 @@ public sealed class FetchClient
         return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
-    /// <summary>Counts of a fetch run, for progress: staged (earlier) days plus this run's.</summary>
+    /// <summary>Counts of a fetch run, for progress: staged (earlier) days plus this run's windows' days.</summary>
     private sealed class FetchTally(int daysTotal, StagedFetch staged, TimeProvider time, long started)
     {
         private readonly int _daysBefore = staged.LastDay is { } last ? last.DayNumber - staged.From.DayNumber + 1 : 0;
@@ -265,9 +275,9 @@ public sealed class FetchClient
 
         public bool LimitReached(int? limit) => limit is { } l && Events >= l;
 
-        public void DayDone(StagedDay day)
+        public void WindowDone(ExportWindow window, StagedDay day)
         {
-            _daysThisRun++;
+            _daysThisRun += window.Days;
             _eventsThisRun += day.Rows;
             _bytes += day.Bytes;
         }
@@ -293,7 +303,7 @@ public sealed class FetchClient
 
     /// <summary>The clock and the day retry of a workspace's fetches.</summary>
     /// <param name="Time">The clock of progress figures and default date ranges.</param>
-    /// <param name="DayRetry">The Http core's retry, run over a whole day whose stream broke off.</param>
+    /// <param name="DayRetry">The Http core's retry, run over a whole window whose stream broke off.</param>
     /// <param name="MaxRetries">Its retry count, for messages.</param>
     internal sealed record FetchScope(TimeProvider Time, Polly.ResiliencePipeline DayRetry, int MaxRetries);
 

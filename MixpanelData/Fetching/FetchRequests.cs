@@ -8,6 +8,9 @@ namespace MixpanelData.Fetching;
 /// <param name="To">Last day; not after today (UTC, by the workspace's clock).</param>
 public sealed record FetchEventsRequest(DateOnly From, DateOnly To)
 {
+    /// <summary>The longest <see cref="WindowDays"/> allowed: a year (Mixpanel documents no maximum span).</summary>
+    public const int MaxWindowDays = 365;
+
     /// <summary>Only these events; <see langword="null"/> for all.</summary>
     public IReadOnlyList<string>? Events { get; init; }
 
@@ -17,6 +20,14 @@ public sealed record FetchEventsRequest(DateOnly From, DateOnly To)
     /// <summary>At most this many events over the whole range (1 to 100,000, Mixpanel's export cap); <see langword="null"/> for all.</summary>
     public int? Limit { get; init; }
 
+    /// <summary>
+    /// Days per export request (1 to <see cref="MaxWindowDays"/>, 365). Default <see langword="null"/>: <c>ceil(days / 10)</c>, so any range takes at
+    /// most 10 requests (90 days: 10 windows of 9 days; up to 10 days: one per day). Each window spends one request of
+    /// the export budget (60 per hour); a window whose stream breaks off is requested again alone, and a resume skips
+    /// the windows already stored. Shorter windows cost more requests but retry less data.
+    /// </summary>
+    public int? WindowDays { get; init; }
+
     /// <summary>The table to fill. Default <c>events</c>.</summary>
     public string Table { get; init; } = "events";
 
@@ -25,7 +36,7 @@ public sealed record FetchEventsRequest(DateOnly From, DateOnly To)
 
     /// <summary>
     /// Continue an earlier fetch of the same request into the same table that failed or was cancelled, from
-    /// the day after its last completed day. With nothing to continue, the fetch starts at <see cref="From"/>.
+    /// the day after its last completed window (the window size may differ from the first run's). With nothing to continue, the fetch starts at <see cref="From"/>.
     /// </summary>
     public bool Resume { get; init; }
 }
@@ -43,6 +54,9 @@ public sealed record StreamEventsRequest(DateOnly From, DateOnly To)
 
     /// <summary>At most this many events over the whole range (1 to 100,000); <see langword="null"/> for all.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Days per export request (1 to 365); default <c>ceil(days / 10)</c>, at most 10 requests. See <see cref="FetchEventsRequest.WindowDays"/>.</summary>
+    public int? WindowDays { get; init; }
 
     /// <summary>
     /// Skip lines that are not export events instead of failing with <see cref="InvalidResponseException"/>.

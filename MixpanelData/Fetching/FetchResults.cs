@@ -7,7 +7,7 @@ namespace MixpanelData.Fetching;
 /// <param name="Table">The table written.</param>
 /// <param name="From">First day of the range.</param>
 /// <param name="To">Last day of the range.</param>
-/// <param name="Days">Days in the range (one export request each, plus retries).</param>
+/// <param name="Days">Days in the range.</param>
 /// <param name="EventsRead">Well-formed events received (including those of days loaded before a resume).</param>
 /// <param name="RowsInserted">Rows added to the table.</param>
 /// <param name="DuplicatesSkipped">Events skipped because their <c>$insert_id</c> was already in the table (append only).</param>
@@ -17,7 +17,7 @@ namespace MixpanelData.Fetching;
 /// <param name="TableRowCount">Rows in the table afterwards.</param>
 /// <param name="Elapsed">Wall-clock time of this run.</param>
 /// <param name="ResumedFrom">The first day this run loaded when it continued an earlier fetch; otherwise <see langword="null"/>.</param>
-/// <param name="Retries">Days that had to be requested again after a dropped connection or a <c>terminated early</c> stream.</param>
+/// <param name="Retries">Windows that had to be requested again after a dropped connection or a <c>terminated early</c> stream.</param>
 public sealed record FetchResult(
     string Table,
     DateOnly From,
@@ -32,17 +32,24 @@ public sealed record FetchResult(
     long TableRowCount,
     TimeSpan Elapsed,
     DateOnly? ResumedFrom,
-    int Retries);
+    int Retries)
+{
+    /// <summary>Days per export request (the last window may be shorter).</summary>
+    public int WindowDays { get; init; }
+
+    /// <summary>Windows in the whole range: export requests before retries, counting those loaded before a resume.</summary>
+    public int Windows { get; init; }
+}
 
 /// <summary>Progress of an events fetch.</summary>
-/// <param name="DaysDone">Days fully loaded (including days loaded before a resume).</param>
+/// <param name="DaysDone">Days fully loaded, counted at the end of each window (including days loaded before a resume).</param>
 /// <param name="DaysTotal">Days in the range.</param>
-/// <param name="Day">The day being loaded, or <see langword="null"/> once all are.</param>
+/// <param name="Day">The first day of the window being loaded, or <see langword="null"/> once all are.</param>
 /// <param name="Events">Events received so far.</param>
 /// <param name="Bytes">Export bytes received so far (decompressed).</param>
 /// <param name="Elapsed">Time since this run started.</param>
 /// <param name="EventsPerSecond">Events received per second in this run.</param>
-/// <param name="EstimatedRemaining">Time left at this run's pace per day; <see langword="null"/> until a day is done.</param>
+/// <param name="EstimatedRemaining">Time left at this run's pace per day; <see langword="null"/> until a window is done.</param>
 public readonly record struct FetchProgress(int DaysDone, int DaysTotal, DateOnly? Day, long Events, long Bytes, TimeSpan Elapsed, double EventsPerSecond, TimeSpan? EstimatedRemaining);
 
 /// <summary>What a fetch of profiles into the local store did.</summary>
@@ -62,12 +69,12 @@ public sealed record ProfileFetchResult(string Table, int Pages, long ProfilesRe
 public readonly record struct ProfileFetchProgress(int Pages, long Profiles, long? Total);
 
 /// <summary>Progress of an events stream.</summary>
-/// <param name="DaysDone">Days fully streamed.</param>
+/// <param name="DaysDone">Days fully streamed, counted at the end of each window.</param>
 /// <param name="DaysTotal">Days in the range.</param>
 /// <param name="Events">Events handed out.</param>
 /// <param name="Bytes">Export bytes received (decompressed).</param>
 /// <param name="MalformedLines">Lines skipped as malformed (only with <see cref="StreamEventsRequest.SkipMalformedLines"/>).</param>
-/// <param name="Retries">Days requested again after a dropped connection or a <c>terminated early</c> stream.</param>
+/// <param name="Retries">Windows requested again after a dropped connection or a <c>terminated early</c> stream.</param>
 public readonly record struct StreamProgress(int DaysDone, int DaysTotal, long Events, long Bytes, long MalformedLines, int Retries);
 
 /// <summary>One raw event as the export sends it.</summary>
