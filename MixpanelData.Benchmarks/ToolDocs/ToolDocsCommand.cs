@@ -126,6 +126,13 @@ internal static class ToolDocsCommand
             as tool results with `isError: true` and a text that says what to change (see [troubleshooting.md](troubleshooting.md)).
             Tools spending Mixpanel's Query API budget (60 an hour per project) say so in their description.
 
+            **Argument forms.** Arguments are accepted in the forms models send them, for every tool: a number where a
+            string id is expected (`"cohort_a": 9102`) is read as that id, a numeric string where a number is expected
+            (`"limit": "10"`) as the number, `"true"`/`"false"` as booleans, a single value where a list is expected as a list
+            of one, and an ISO date-time at midnight (`"2026-11-03T00:00:00Z"`) as the day where a `YYYY-MM-DD` date is
+            expected. A value that still does not fit is a tool error naming the parameter, the expected type and what was
+            sent (`Argument 'limit' must be a whole number, but the text "ten" was given.`).
+
             **A smaller first listing.** `mp_mcp --progressive` lists only the core toolsets (discovery and live) and a
             `toolsets` tool: called without arguments it lists every configured toolset, its tools and whether it is enabled;
             `toolsets(enable=["local","fetch"])` adds their tools to `tools/list` and the client gets

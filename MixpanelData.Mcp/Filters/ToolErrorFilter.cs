@@ -43,7 +43,7 @@ internal static class ToolErrorFilter
         AuthenticationException e => $"{e.Message} (code {e.Code}). Check the account with test_credentials or list_accounts.",
         MixpanelException e => $"{e.Message} (code {e.Code})",
         ArgumentException e => e.Message,
-        JsonException e => $"An argument has the wrong type or shape: {e.Message}",
+        JsonException e => $"An argument has the wrong type or shape{(e.Path is { Length: > 1 } path ? $" (at {path})" : string.Empty)}; compare it with the tool's input schema.",
         _ => $"{tool} failed unexpectedly ({ex.GetType().Name}). The server is still running; try again, or report this.",
     };
 }

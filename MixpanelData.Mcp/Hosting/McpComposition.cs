@@ -70,6 +70,7 @@ internal static class McpComposition
         {
             filters.AddCallToolFilter(audit.Create());
             filters.AddCallToolFilter(RateLimitNoticeFilter.Create());
+            filters.AddCallToolFilter(ArgumentFormFilter.Create());
             filters.AddCallToolFilter(cache.Create());
             filters.AddCallToolFilter(ResponseBudgetFilter.Create(settings.ResponseBudgetBytes));
             filters.AddCallToolFilter(ToolErrorFilter.Create());
