@@ -28,6 +28,19 @@ internal static partial class ArgumentFormFilter
                     continue;
                 }
 
+                if (arguments[name].ValueKind == JsonValueKind.Null)
+                {
+                    // Models often send null for a parameter they mean to leave out: an optional one is omitted, a
+                    // required one is named.
+                    if (IsRequired(tool.ProtocolTool.InputSchema, name))
+                    {
+                        return ValueTask.FromResult(ToolErrorFilter.Error($"Argument '{name}' is required, but null was given."));
+                    }
+
+                    arguments.Remove(name);
+                    continue;
+                }
+
                 var normalised = Normalise(arguments[name], schema, name, out var problem);
                 if (problem is not null)
                 {
@@ -94,6 +107,10 @@ internal static partial class ArgumentFormFilter
         problem = $"Argument '{name}' must be {Expected(types, schema, name)}, but {Sent(value)} was given.";
         return value;
     }
+
+    private static bool IsRequired(JsonElement inputSchema, string name) =>
+        inputSchema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array
+        && required.EnumerateArray().Any(r => r.ValueKind == JsonValueKind.String && r.GetString() == name);
 
     private static HashSet<string> Types(JsonElement schema)
     {

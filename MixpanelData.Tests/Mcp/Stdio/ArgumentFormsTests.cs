@@ -31,6 +31,13 @@ public sealed class ArgumentFormsTests
         Assert.That(words.IsError, Is.True);
         Assert.That(SmartToolClient.Text(words), Does.Contain("'limit'").And.Contain("whole number").And.Contain("\"ten\""));
 
+        var nulled = await mcp.CallAsync("list_events", new() { ["limit"] = null });
+        Assert.That(nulled.IsError, Is.Not.True, "null for an optional parameter means left out: " + SmartToolClient.Text(nulled));
+        Assert.That(nulled.StructuredContent!.Value.GetProperty("events").GetArrayLength(), Is.GreaterThan(3));
+        var missing = await mcp.CallAsync("segmentation", new() { ["event"] = null, ["from_date"] = Day(last.AddDays(-2)), ["to_date"] = Day(last) });
+        Assert.That(missing.IsError, Is.True);
+        Assert.That(SmartToolClient.Text(missing), Does.Contain("'event'").And.Contain("required"));
+
         var shaped = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = new Dictionary<string, object?> { ["id"] = 9102 }, ["cohort_b"] = "9103" });
         Assert.That(shaped.IsError, Is.True);
         Assert.That(SmartToolClient.Text(shaped), Does.Contain("'cohort_a'").And.Contain("a string").And.Contain("an object"));
