@@ -49,20 +49,9 @@ public sealed class MixpanelConnectionTests
 
     private int _arrived;
 
-    /// <summary>Answers every request after <paramref name="delay"/> (real time), counting requests as they arrive (the log only has answered ones).</summary>
-    private void AnswerSlowly(TimeSpan delay) =>
-        _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(_ =>
-        {
-            Interlocked.Increment(ref _arrived);
-            Thread.Sleep(delay);
-            return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
-        }));
+    private void AnswerSlowly(TimeSpan delay) => WireResponses.AnswerSlowly(_server, delay, () => Interlocked.Increment(ref _arrived));
 
-    private static IResponseBuilder Json(int status, string json, string? retryAfter = null)
-    {
-        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json);
-        return retryAfter is null ? response : response.WithHeader("Retry-After", retryAfter);
-    }
+    private static IResponseBuilder Json(int status, string json, string? retryAfter = null) => WireResponses.Json(status, json, retryAfter);
 
     private void AnswerAll(IResponseBuilder response) => _server.Given(Request.Create().WithPath("/*")).RespondWith(response);
 
