@@ -272,7 +272,9 @@ public sealed class MixpanelConnectionTests
     {
         var inFlight = 0;
         var maxInFlight = 0;
-        _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(_ =>
+        // Each answer is held (without blocking a thread, so a busy machine's thread pool is no factor) until
+        // five requests are in flight or two seconds pass, then 150 ms more so a sixth could show itself.
+        _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(async _ =>
         {
             var now = Interlocked.Increment(ref inFlight);
             int seen;
@@ -280,9 +282,15 @@ public sealed class MixpanelConnectionTests
             {
             }
 
-            Thread.Sleep(150);
+            var held = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref maxInFlight) < 5 && held.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                await Task.Delay(10);
+            }
+
+            await Task.Delay(150);
             Interlocked.Decrement(ref inFlight);
-            return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
+            return (WireMock.IResponseMessage)new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
         }));
         await using var connection = new MixpanelConnection(Options());
 

@@ -13,12 +13,12 @@ internal static class WireResponses
         return retryAfter is null ? response : response.WithHeader("Retry-After", retryAfter);
     }
 
-    /// <summary>Answers every request after <paramref name="delay"/> (real time), calling <paramref name="arrived"/> as each arrives (WireMock's log only has answered ones).</summary>
+    /// <summary>Answers every request after <paramref name="delay"/> (real time, holding no thread), calling <paramref name="arrived"/> as each arrives (WireMock's log only has answered ones).</summary>
     public static void AnswerSlowly(WireMockServer server, TimeSpan delay, Action arrived) =>
-        server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(_ =>
+        server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(async _ =>
         {
             arrived();
-            Thread.Sleep(delay);
-            return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
+            await Task.Delay(delay);
+            return (WireMock.IResponseMessage)new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = "{}", DetectedBodyType = WireMock.Types.BodyType.String } };
         }));
 }
