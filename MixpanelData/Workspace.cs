@@ -66,7 +66,8 @@ public sealed class Workspace : IAsyncDisposable
             connection.Services.GetRequiredService<IExportApi>(),
             connection.Services.GetRequiredService<IEngageApi>(),
             () => Local,
-            new FetchClient.FetchScope(_options.TimeProvider, MixpanelResilience.StreamRetry(connection.Options, FetchSettings.IsBrokenStream), connection.Options.Retry.MaxRetries));
+            new FetchClient.FetchScope(_options.TimeProvider, MixpanelResilience.StreamRetry(connection.Options, FetchSettings.IsBrokenStream), connection.Options.Retry.MaxRetries,
+                async ct => (await connection.Context.TargetAsync(ct).ConfigureAwait(false)).RateLimiter));
         return new Composition(connection, appApi, discovery, query, fetch);
     }
 

@@ -271,15 +271,9 @@ public sealed class FetchEventsTests
     {
         await using var fixture = await FetchFixture.CreateAsync();
         var ws = await WithPreviousTableAsync(fixture);
-        var progress = new SyncProgress<FetchProgress>(p =>
-        {
-            if (p is { DaysDone: 2, Events: 21 } && fixture.Emulator.Faults.Pending == 0)
-            {
-                fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "/export", AfterLines = 7, Times = 100 });
-            }
-        });
+        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "/export", QueryContains = "from_date=2026-03-03", AfterLines = 7, Times = 100 });
 
-        var error = await Assert.ThrowsAsync<TransportException>(() => ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar3), progress));
+        var error = await Assert.ThrowsAsync<TransportException>(() => ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar3)));
 
         Assert.That(error!.Message, Does.Contain("2026-03-03"));
         await AssertPreviousTableAsync(ws);
@@ -390,14 +384,8 @@ public sealed class FetchEventsTests
     {
         await using var fixture = await FetchFixture.CreateAsync();
         var ws = fixture.Workspace();
-        var progress = new SyncProgress<FetchProgress>(p =>
-        {
-            if (p is { DaysDone: 3, Day: not null } && fixture.Emulator.Faults.Pending == 0)
-            {
-                fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "/export", AfterLines = 2, Times = 3 });
-            }
-        });
-        await Assert.ThrowsAsync<TransportException>(() => ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar5), progress));
+        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "/export", QueryContains = "from_date=2026-03-04", AfterLines = 2, Times = 3 });
+        await Assert.ThrowsAsync<TransportException>(() => ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar5)));
         Assert.That((await ws.Local.ListTablesAsync()).Count, Is.Zero, "nothing was published");
         var requests = fixture.Emulator.RequestCount;
 

@@ -31,6 +31,9 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
     /// <summary>Only requests whose path contains this text are affected (e.g. <c>/export</c>); null for any.</summary>
     public string? PathContains { get; init; }
 
+    /// <summary>Only requests whose query string contains this text are affected (e.g. <c>from_date=2026-03-04</c>); null for any.</summary>
+    public string? QueryContains { get; init; }
+
     /// <summary>How many matching requests it affects. Default 1.</summary>
     public int Times { get; init; } = 1;
 
@@ -85,14 +88,15 @@ public sealed class EmulatorFaults
         }
     }
 
-    internal EmulatorFault? Take(string path)
+    internal EmulatorFault? Take(string path, string query = "")
     {
         lock (_lock)
         {
             for (var i = 0; i < _planned.Count; i++)
             {
                 var (fault, left) = _planned[i];
-                if (fault.PathContains is null || path.Contains(fault.PathContains, StringComparison.Ordinal))
+                if ((fault.PathContains is null || path.Contains(fault.PathContains, StringComparison.Ordinal))
+                    && (fault.QueryContains is null || query.Contains(fault.QueryContains, StringComparison.Ordinal)))
                 {
                     if (left <= 1)
                     {

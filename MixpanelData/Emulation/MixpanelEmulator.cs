@@ -105,7 +105,7 @@ public sealed class MixpanelEmulator : HttpMessageHandler, IAsyncDisposable
         var request = await EmulatorRequest.ReadAsync(message, route, cancellationToken).ConfigureAwait(false);
         try
         {
-            var fault = Faults.Take(uri.AbsolutePath);
+            var fault = Faults.Take(uri.AbsolutePath, uri.Query);
             if (fault is not null)
             {
                 var faulted = await ApplyFaultAsync(fault, family.Value, request, cancellationToken).ConfigureAwait(false);

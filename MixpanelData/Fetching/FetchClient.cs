@@ -35,6 +35,32 @@ public sealed class FetchClient
     internal TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Export requests one events fetch keeps open at once: the window being loaded and the next ones downloading into
+    /// spool files. Default 3 (Mixpanel allows 3 export requests a second and 100 at once); 1 loads window after window.
+    /// </summary>
+    internal int ConcurrentWindows { get; set; } = 3;
+
+    /// <summary>
+    /// What fetching <paramref name="request"/> would spend of the project's Export API budget (60 requests per rolling
+    /// hour) and whether it would have to wait for it, as things stand now: one request per window still to load (a
+    /// resume counts only the windows after the unfinished fetch's last one). No export or query request is sent.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid range, limit, window days, events or where.</exception>
+    public async Task<FetchBudget> ExportBudgetAsync(FetchEventsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var plan = ExportPlan.Create(request.From, request.To, request.Events, request.Where, request.Limit, request.WindowDays, _scope.Time);
+        var windows = plan.WindowCount;
+        if (request.Resume && await _store().FindStagedAsync(request.Table, cancellationToken).ConfigureAwait(false) is { } staged
+            && staged.Request == plan.Fingerprint(request.Append))
+        {
+            windows = plan.WindowsFrom(staged.NextDay).Count();
+        }
+
+        return await BudgetAsync(windows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Fetches raw events into a local table, window by window (see <see cref="FetchEventsRequest.WindowDays"/>).
     /// <para>
     /// Atomic: the windows are loaded into a hidden staging table and published at the end in one transaction
@@ -64,27 +90,45 @@ public sealed class FetchClient
         var staged = await store.BeginStagedEventsAsync(table, plan.Fingerprint(request.Append), plan.From, plan.To, request.Resume, cancellationToken).ConfigureAwait(false);
         var resumedFrom = staged.Resumed && staged.LastDay is not null ? staged.NextDay : (DateOnly?)null;
         var settings = Settings();
-        var tally = new FetchTally(plan.Days, staged, time, started);
+        var windows = plan.WindowsFrom(staged.NextDay).ToList();
+        var budget = await BudgetAsync(windows.Count, cancellationToken).ConfigureAwait(false);
+        var tally = new FetchTally(plan.Days, staged, time, started, budget);
         var samples = new List<MalformedLine>();
         var retries = 0;
+        void Retried() => Interlocked.Increment(ref retries);
 
-        foreach (var window in plan.WindowsFrom(staged.NextDay))
+        // With a limit, each window asks for what the earlier ones left, so windows go one at a time.
+        var ahead = plan.Limit is null ? Math.Max(1, ConcurrentWindows) - 1 : 0;
+        var downloads = new WindowDownloads((w, ct) => OpenWindowAsync(plan, w, null, ct), settings, () => store.NewSpoolFile("export"), Retried, cancellationToken);
+        await using (downloads.ConfigureAwait(false))
         {
-            if (tally.LimitReached(plan.Limit))
+            for (var i = 0; i < windows.Count; i++)
             {
-                break;
-            }
+                var window = windows[i];
+                if (tally.LimitReached(plan.Limit))
+                {
+                    break;
+                }
 
-            progress?.Report(tally.Progress(window.From, default));
-            var windowProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(window.From, p)));
-            long? limit = plan.Limit is { } total ? total - tally.Events : null;
-            var loaded = await settings.RunWindowAsync(
-                window,
-                ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
-                () => retries++,
-                cancellationToken).ConfigureAwait(false);
-            tally.WindowDone(window, loaded);
-            samples.AddRange(loaded.Samples.Take(20 - samples.Count));
+                progress?.Report(tally.Progress(window.From, default));
+                var windowProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(window.From, p)));
+                long? limit = plan.Limit is { } total ? total - tally.Events : null;
+                var spooled = downloads.Has(window);
+                for (var next = i + 1; next <= i + ahead && next < windows.Count; next++)
+                {
+                    downloads.Start(windows[next]);
+                }
+
+                var loaded = spooled
+                    ? await LoadSpooledWindowAsync(store, staged, plan, window, downloads, settings, Retried, windowProgress, cancellationToken).ConfigureAwait(false)
+                    : await settings.RunWindowAsync(
+                        window,
+                        ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
+                        Retried,
+                        cancellationToken).ConfigureAwait(false);
+                tally.WindowDone(window, loaded);
+                samples.AddRange(loaded.Samples.Take(20 - samples.Count));
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -99,6 +143,7 @@ public sealed class FetchClient
         {
             WindowDays = plan.WindowDays,
             Windows = plan.WindowCount,
+            Budget = budget,
         };
     }
 
@@ -187,6 +232,46 @@ public sealed class FetchClient
         return page.Total ?? throw new InvalidResponseException("Engage's first page has no \"total\".", null, "engage", null);
     }
 
+    private async Task<FetchBudget> BudgetAsync(int requests, CancellationToken cancellationToken)
+    {
+        var limiter = await _scope.Limiter(cancellationToken).ConfigureAwait(false);
+        return limiter.ExportHourly(requests) is { } hourly
+            ? new FetchBudget(requests, hourly.Quota, hourly.Remaining, hourly.Wait)
+            : new FetchBudget(requests, null, null, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Loads a window downloaded ahead from its spool file. Should the file hold a <c>terminated early</c> line that the
+    /// download did not see at its end, the window is requested again and loaded from the stream, under the window retry.
+    /// </summary>
+    private async Task<StagedDay> LoadSpooledWindowAsync(
+        LocalStore store, StagedFetch staged, ExportPlan plan, ExportWindow window, WindowDownloads downloads, FetchSettings settings, Action retried, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var file = await downloads.TakeAsync(window, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (input.ConfigureAwait(false))
+            {
+                var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: true));
+                return await store.LoadStagedDayAsync(staged, window.To, reader, 20, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (LocalStoreException error) when (error.ErrorType == LocalStore.TerminatedEarlyError && !cancellationToken.IsCancellationRequested)
+        {
+            retried();
+            return await settings.RunWindowAsync(
+                window,
+                ct => LoadWindowAsync(store, staged, plan, window, null, settings, progress, ct),
+                retried,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            WindowDownloads.Delete(file);
+        }
+    }
+
     private FetchSettings Settings() => new(_scope.DayRetry, _scope.MaxRetries, StreamIdleTimeout, _scope.Time);
 
     private Task<Stream> OpenWindowAsync(ExportPlan plan, ExportWindow window, long? limit, CancellationToken cancellationToken) =>
@@ -263,7 +348,7 @@ public sealed class FetchClient
     }
 
     /// <summary>Counts of a fetch run, for progress: staged (earlier) days plus this run's windows' days.</summary>
-    private sealed class FetchTally(int daysTotal, StagedFetch staged, TimeProvider time, long started)
+    private sealed class FetchTally(int daysTotal, StagedFetch staged, TimeProvider time, long started, FetchBudget budget)
     {
         private readonly int _daysBefore = staged.LastDay is { } last ? last.DayNumber - staged.From.DayNumber + 1 : 0;
         private int _daysThisRun;
@@ -289,7 +374,7 @@ public sealed class FetchClient
             var rate = elapsed.TotalSeconds > 0 ? runEvents / elapsed.TotalSeconds : 0;
             var done = _daysBefore + _daysThisRun;
             TimeSpan? eta = _daysThisRun > 0 ? elapsed / _daysThisRun * (daysTotal - done) : null;
-            return new FetchProgress(done, daysTotal, day, Events + current.Rows, _bytes + current.Bytes, elapsed, rate, eta);
+            return new FetchProgress(done, daysTotal, day, Events + current.Rows, _bytes + current.Bytes, elapsed, rate, eta) { Budget = budget };
         }
     }
 
@@ -305,7 +390,8 @@ public sealed class FetchClient
     /// <param name="Time">The clock of progress figures and default date ranges.</param>
     /// <param name="DayRetry">The Http core's retry, run over a whole window whose stream broke off.</param>
     /// <param name="MaxRetries">Its retry count, for messages.</param>
-    internal sealed record FetchScope(TimeProvider Time, Polly.ResiliencePipeline DayRetry, int MaxRetries);
+    /// <param name="Limiter">The project's client-side rate limiter (the Export API budget is read from it before a fetch).</param>
+    internal sealed record FetchScope(TimeProvider Time, Polly.ResiliencePipeline DayRetry, int MaxRetries, Func<CancellationToken, ValueTask<Http.MixpanelRateLimiter>> Limiter);
 
     private sealed class PageTally
     {

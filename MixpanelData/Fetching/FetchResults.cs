@@ -39,6 +39,36 @@ public sealed record FetchResult(
 
     /// <summary>Windows in the whole range: export requests before retries, counting those loaded before a resume.</summary>
     public int Windows { get; init; }
+
+    /// <summary>The Export API budget as it stood when this run started, for the windows it had to load.</summary>
+    public FetchBudget? Budget { get; init; }
+}
+
+/// <summary>
+/// What a fetch spends of the project's Export API budget (Mixpanel allows 60 export requests per rolling hour), as it
+/// stood before the fetch: when <see cref="MustWait"/>, the client-side limiter holds the last requests back for up to
+/// <see cref="Wait"/> rather than let Mixpanel refuse them.
+/// </summary>
+/// <param name="Requests">Export requests the fetch needs: one per window still to load (a retried window spends one more).</param>
+/// <param name="HourlyQuota">Export requests allowed per rolling hour; <see langword="null"/> when the client-side limits are off.</param>
+/// <param name="Remaining">Export requests still free in the current hour; <see langword="null"/> when the limits are off.</param>
+/// <param name="Wait">How long the last of the requests would wait for the hourly budget; zero when they all fit now.</param>
+public sealed record FetchBudget(int Requests, int? HourlyQuota, int? Remaining, TimeSpan Wait)
+{
+    /// <summary>Whether some of the requests would have to wait for the hourly budget to free up.</summary>
+    public bool MustWait => Wait > TimeSpan.Zero;
+
+    /// <summary>
+    /// One sentence for people: <c>needs 10 export request(s); 4 of 60 are left this hour, so the last would wait about
+    /// 52 min for the budget</c>, or <c>… fit in the 57 of 60 left this hour</c>.
+    /// </summary>
+    public string Summary => HourlyQuota is not { } quota
+        ? $"needs {Requests} export request(s); client-side rate limits are off"
+        : MustWait
+            ? $"needs {Requests} export request(s) but only {Remaining} of {quota} are left this hour, so the last would wait about {Minutes(Wait)} for the budget"
+            : $"needs {Requests} export request(s), which fit in the {Remaining} of {quota} left this hour";
+
+    private static string Minutes(TimeSpan wait) => wait < TimeSpan.FromMinutes(1) ? $"{Math.Ceiling(wait.TotalSeconds):0} s" : $"{Math.Ceiling(wait.TotalMinutes):0} min";
 }
 
 /// <summary>Progress of an events fetch.</summary>
@@ -50,7 +80,11 @@ public sealed record FetchResult(
 /// <param name="Elapsed">Time since this run started.</param>
 /// <param name="EventsPerSecond">Events received per second in this run.</param>
 /// <param name="EstimatedRemaining">Time left at this run's pace per day; <see langword="null"/> until a window is done.</param>
-public readonly record struct FetchProgress(int DaysDone, int DaysTotal, DateOnly? Day, long Events, long Bytes, TimeSpan Elapsed, double EventsPerSecond, TimeSpan? EstimatedRemaining);
+public readonly record struct FetchProgress(int DaysDone, int DaysTotal, DateOnly? Day, long Events, long Bytes, TimeSpan Elapsed, double EventsPerSecond, TimeSpan? EstimatedRemaining)
+{
+    /// <summary>The Export API budget as it stood when the fetch started (the same on every report); say so when it <see cref="FetchBudget.MustWait"/>.</summary>
+    public FetchBudget? Budget { get; init; }
+}
 
 /// <summary>What a fetch of profiles into the local store did.</summary>
 /// <param name="Table">The table written.</param>

@@ -44,6 +44,23 @@ public sealed class MixpanelRateLimiter : IAsyncDisposable
     /// <summary>Counted Query API requests still available in the current rolling hour.</summary>
     public int QueryHourlyRemaining => (int)(_queryHourly.GetStatistics()?.CurrentAvailablePermits ?? 0);
 
+    /// <summary>
+    /// The Export API's rolling-hour budget as it stands: its quota, the requests still free in the current hour, and how
+    /// long the last of <paramref name="requests"/> more export requests would wait for it (zero when they all fit; behind
+    /// any requests already queued). <see langword="null"/> when the client-side limits are off.
+    /// </summary>
+    internal (int Quota, int Remaining, TimeSpan Wait)? ExportHourly(int requests)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(requests);
+        if (_disabled)
+        {
+            return null;
+        }
+
+        var remaining = (int)(_exportHourly.GetStatistics()?.CurrentAvailablePermits ?? 0);
+        return (_exportHourly.Quota, remaining, requests == 0 ? TimeSpan.Zero : _exportHourly.EstimateWait(requests));
+    }
+
     /// <summary>Whether a Query API request to <paramref name="relativePath"/> counts against the hourly budget.</summary>
     /// <param name="relativePath">The path below the Query API base, e.g. <c>segmentation</c> or <c>engage</c>.</param>
     /// <param name="hasSessionId">Whether the request carries a non-empty engage <c>session_id</c> (later pages are free).</param>

@@ -209,6 +209,16 @@ public sealed partial class LocalStore
         }, _options.StatementTimeout, cancellationToken);
     }
 
+    /// <summary>
+    /// A fresh file path in the store's private spool folder (mode 0700, removed when the store closes), for a window
+    /// downloaded ahead of its load. The caller creates and deletes the file.
+    /// </summary>
+    internal string NewSpoolFile(string prefix)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Path.Combine(_database.SpoolDirectory, prefix + "-" + Guid.NewGuid().ToString("N") + ".jsonl");
+    }
+
     private sealed class Claim(Action release) : IDisposable
     {
         private Action? _release = release;
