@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using MixpanelData.Emulation;
 using MixpanelData.Fetching;
+using MixpanelData.Http;
 using MixpanelData.Mcp.Emulation;
 
 namespace MixpanelData.Tests.Fetching;
@@ -175,6 +176,70 @@ public sealed class FetchWindowsTests
         Assert.That((total, (long)ids.Count), Is.EqualTo((source, source)));
     }
 
+    [Test]
+    public async Task EventsAsync_TenWindows_DownloadThreeAtOnceAndNoMore()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(perDay: 20, days: 30, now: June1);
+        var gauge = new InFlight(fixture.Emulator);
+        var ws = fixture.Workspace(handler: gauge);
+        var to = Mar1.AddDays(29);
+        // Every export answer is held back 300 ms, so requests sent side by side overlap.
+        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.Delay) { PathContains = "/export", Delay = TimeSpan.FromMilliseconds(300), Times = 10 });
+
+        var result = await ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, to));
+
+        Assert.That(gauge.Max, Is.EqualTo(3), "the window being loaded and the two downloading ahead");
+        Assert.That(gauge.Total, Is.EqualTo(10));
+        var source = await SourceCount(fixture, Mar1, to);
+        Assert.That(result.RowsInserted, Is.EqualTo(source));
+        Assert.That(await FetchFixture.CountAsync(ws, "SELECT count(DISTINCT insert_id) FROM events"), Is.EqualTo(source));
+    }
+
+    [Test]
+    public async Task EventsAsync_WithALimit_LoadsWindowAfterWindow()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(perDay: 20, days: 30, now: June1);
+        var gauge = new InFlight(fixture.Emulator);
+        var ws = fixture.Workspace(handler: gauge);
+        fixture.Emulator.Faults.Add(new EmulatorFault(EmulatorFaultKind.Delay) { PathContains = "/export", Delay = TimeSpan.FromMilliseconds(100), Times = 10 });
+
+        var result = await ws.Fetch.EventsAsync(new FetchEventsRequest(Mar1, Mar1.AddDays(29)) { Limit = 1_000 });
+
+        Assert.That(gauge.Max, Is.EqualTo(1), "each window asks for what the earlier ones left of the limit");
+        Assert.That(result.RowsInserted, Is.EqualTo(1_000));
+    }
+
+    [Test]
+    public async Task ExportBudgetAsync_SaysWhatAFetchSpendsAndWhenItWouldWait_AndTheFetchCarriesItFromTheStart()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(perDay: 3, days: 30, now: June1);
+        var ws = fixture.Workspace(limits: new RateLimitOptions { ExportPerHour = 12, ExportPerSecond = 100 });
+        var month = new FetchEventsRequest(Mar1, Mar1.AddDays(29));
+
+        var fresh = await ws.Fetch.ExportBudgetAsync(month);
+        var first = await ws.Fetch.EventsAsync(month);
+        var spent = await ws.Fetch.ExportBudgetAsync(month with { Table = "again" });
+        var daily = await ws.Fetch.ExportBudgetAsync(month with { WindowDays = 1 });
+        var reports = new List<FetchProgress>();
+        using var cancel = new CancellationTokenSource();
+        var progress = new SyncProgress<FetchProgress>(p =>
+        {
+            reports.Add(p);
+            cancel.Cancel();
+        });
+        await Assert.CatchAsync<OperationCanceledException>(() => ws.Fetch.EventsAsync(month with { Table = "again" }, progress, cancel.Token));
+
+        Assert.That((fresh.Requests, fresh.HourlyQuota, fresh.Remaining, fresh.MustWait), Is.EqualTo((10, (int?)12, (int?)12, false)));
+        Assert.That(fresh.Summary, Is.EqualTo("needs 10 export request(s), which fit in the 12 of 12 left this hour"));
+        Assert.That(first.Budget, Is.EqualTo(fresh), "the fetch read the same figures before it started");
+        Assert.That((spent.Requests, spent.Remaining, spent.MustWait), Is.EqualTo((10, (int?)2, true)));
+        Assert.That(spent.Wait, Is.GreaterThan(TimeSpan.FromMinutes(55)).And.LessThanOrEqualTo(TimeSpan.FromHours(1)), "the 8th request waits for the oldest stamps to leave the hour");
+        Assert.That(spent.Summary, Does.StartWith("needs 10 export request(s) but only 2 of 12 are left this hour, so the last would wait about").And.EndWith("min for the budget"));
+        Assert.That(daily.Requests, Is.EqualTo(30));
+        Assert.That(reports[0].Budget, Is.Not.Null.And.Property(nameof(FetchBudget.MustWait)).True, "the first progress report already says the fetch will wait");
+        Assert.That(fixture.Emulator.RequestCount, Is.LessThanOrEqualTo(12), "nothing beyond the budget reached the server");
+    }
+
     /// <summary>The windows a range should be asked for in, written out independently of the code under test.</summary>
     private static List<(DateOnly, DateOnly)> Windows(DateOnly from, DateOnly to, int size)
     {
@@ -203,6 +268,42 @@ public sealed class FetchWindowsTests
             ExportUrl = new Uri(server.BaseUri, "api/2.0"),
             AppUrl = new Uri(server.BaseUri, "api/app"),
         });
+
+    /// <summary>Passes requests on unchanged and counts export requests waiting for their answer at the same time.</summary>
+    private sealed class InFlight(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _now;
+        private int _max;
+        private int _total;
+
+        public int Max => Volatile.Read(ref _max);
+
+        public int Total => Volatile.Read(ref _total);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.RequestUri!.AbsolutePath.Contains("/export", StringComparison.Ordinal))
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _total);
+            var now = Interlocked.Increment(ref _now);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
+    }
 
     /// <summary>Passes requests on unchanged and writes down the from_date..to_date of each export request sent.</summary>
     private sealed class ExportLog(HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -167,6 +167,65 @@ public sealed class StreamAndProfileTests
     }
 
     [Test]
+    public async Task ProfilesAsync_NextPageIsAskedForBeforeThisOneIsLoaded()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(profiles: 2_500);
+        var engage = new EngageLog(fixture.Emulator);
+        var ws = fixture.Workspace(handler: engage);
+        var askedWhileLoading = new List<bool>();
+
+        // Progress comes once the store has taken a page. Loading page after page, the next request could only be sent
+        // after this callback returns; overlapped, it is already on its way (it is waited for here, up to 5 s).
+        var result = await ws.Fetch.ProfilesAsync(new FetchProfilesRequest(), new SyncProgress<ProfileFetchProgress>(p =>
+        {
+            if (p.Pages < 3)
+            {
+                askedWhileLoading.Add(SpinWait.SpinUntil(() => engage.Requests > p.Pages, TimeSpan.FromSeconds(5)));
+            }
+        }));
+
+        Assert.That(askedWhileLoading, Is.EqualTo(new[] { true, true }));
+        Assert.That(result.TableRowCount, Is.EqualTo(2_500));
+        Assert.That(fixture.Emulator.RequestCount, Is.EqualTo(3), "no page beyond the short last one");
+    }
+
+    [Test]
+    public async Task StreamProfilesAsync_StoppedAfterAPage_AsksForNoFurtherPage()
+    {
+        await using var fixture = await FetchFixture.CreateAsync(profiles: 2_500);
+        var ws = fixture.Workspace();
+        var taken = 0;
+
+        await foreach (var _ in ws.Fetch.StreamProfilesAsync(new StreamProfilesRequest()))
+        {
+            if (++taken == 10)
+            {
+                break;
+            }
+        }
+
+        Assert.That(fixture.Emulator.RequestCount, Is.EqualTo(1));
+    }
+
+    /// <summary>Counts Engage requests as they are sent.</summary>
+    private sealed class EngageLog(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.Contains("engage", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _requests);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task ProfilesAsync_ExactlyTwoFullPages_StopsAtTheEmptyThirdPage()
     {
         await using var fixture = await FetchFixture.CreateAsync(profiles: 2_000);

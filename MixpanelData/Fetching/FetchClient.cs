@@ -165,7 +165,7 @@ public sealed class FetchClient
         var pages = new PageTally();
         var result = await store.IngestProfilesAsync(
             table,
-            Pages(EngagePagesAsync(query, pages, progress, cancellationToken)),
+            Pages(EngagePagesAsync(query, pages, progress, cancellationToken, ahead: true)),
             new IngestOptions { Append = request.Append, Source = "engage", Filters = ProfileFilters(query) },
             progress: null,
             cancellationToken).ConfigureAwait(false);
@@ -291,32 +291,65 @@ public sealed class FetchClient
         }
     }
 
-    /// <summary>Engage pages as parsed JSON, one at a time: a page's document is released when the next is asked for.</summary>
-    private async IAsyncEnumerable<EngagePageAnswer> EngagePagesAsync(ProfileQuery query, PageTally tally, IProgress<ProfileFetchProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Engage pages as parsed JSON, one at a time: a page's document is released when the next is asked for. With
+    /// <paramref name="ahead"/>, the next page is requested as soon as a full page arrives, so it downloads while the
+    /// caller loads this one (at most two pages are held); a caller that stops early cancels it.
+    /// </summary>
+    private async IAsyncEnumerable<EngagePageAnswer> EngagePagesAsync(ProfileQuery query, PageTally tally, IProgress<ProfileFetchProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken, bool ahead = false)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string? session = null;
         long? total = null;
-        for (var page = 0; ; page++)
+        Task<EngagePageAnswer>? next = null;
+        try
         {
-            var answer = await _engage.QueryAsync(query.Form(page, session), cancellationToken).ConfigureAwait(false);
-            if (page == 0)
+            for (var page = 0; ; page++)
             {
-                total = answer.Total;
-            }
+                var answer = next is null
+                    ? await _engage.QueryAsync(query.Form(page, session), cancellationToken).ConfigureAwait(false)
+                    : await next.ConfigureAwait(false);
+                next = null;
+                if (page == 0)
+                {
+                    total = answer.Total;
+                }
 
-            session ??= answer.SessionId;
-            tally.Pages++;
-            tally.Profiles += answer.Count;
-            yield return answer;
-            progress?.Report(new ProfileFetchProgress(tally.Pages, tally.Profiles, total));
-            if (answer.Count < answer.PageSize)
-            {
-                yield break;
-            }
+                session ??= answer.SessionId;
+                tally.Pages++;
+                tally.Profiles += answer.Count;
+                var full = answer.Count >= answer.PageSize;
+                if (ahead && full && !string.IsNullOrEmpty(session))
+                {
+                    next = _engage.QueryAsync(query.Form(page + 1, session), stop.Token);
+                }
 
-            if (string.IsNullOrEmpty(session))
+                yield return answer;
+                progress?.Report(new ProfileFetchProgress(tally.Pages, tally.Profiles, total));
+                if (!full)
+                {
+                    yield break;
+                }
+
+                if (string.IsNullOrEmpty(session))
+                {
+                    throw new InvalidResponseException("Engage sent a full page without a session_id, so the next page cannot be asked for.", null, "/api/query/engage", null);
+                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
             {
-                throw new InvalidResponseException("Engage sent a full page without a session_id, so the next page cannot be asked for.", null, "/api/query/engage", null);
+                // The caller stopped (or failed) before taking the page asked for ahead.
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is OperationCanceledException or MixpanelException or HttpRequestException)
+                {
+                }
             }
         }
     }

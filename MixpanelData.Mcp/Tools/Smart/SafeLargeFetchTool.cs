@@ -73,6 +73,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
         private readonly QueryBudget _budget = Tracked(rounds, new QueryBudget(QueryBudgetLimit, rounds.EarlierSpend));
         private readonly List<object> _questions = [];
         private VolumeEstimator? _estimator;
+        private FetchBudget? _export;
 
         private VolumeEstimator Estimator => _estimator ??= new VolumeEstimator(workspace, _budget, where);
 
@@ -84,6 +85,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             }
 
             var estimate = await Estimator.EstimateAsync(scope, threshold, cancellationToken).ConfigureAwait(false);
+            await ExportBudgetAsync(scope).ConfigureAwait(false);
             if (estimate.Events is { } n && n <= threshold)
             {
                 return await FetchAsync("under_threshold", scope, estimate, $"About {n:N0} events, at or under the threshold of {threshold:N0}: fetched without asking.").ConfigureAwait(false);
@@ -123,6 +125,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
                         }
 
                         var reestimate = await Estimator.EstimateAsync(narrowed, threshold, cancellationToken).ConfigureAwait(false);
+                        await ExportBudgetAsync(narrowed).ConfigureAwait(false);
                         if (reestimate.Events is { } m && m <= threshold)
                         {
                             return await FetchAsync("narrow", narrowed, reestimate, $"The user narrowed the fetch ({Changes(scope, narrowed)}); re-estimated at about {m:N0} events.").ConfigureAwait(false);
@@ -141,6 +144,11 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
 
             return Nothing("unanswered", scope, estimate, $"Nothing fetched: no usable answer after {MaxQuestions} questions ({problem}).");
         }
+
+        /// <summary>What fetching <paramref name="scope"/> would spend of the Export API's hourly budget (no request is sent).</summary>
+        private async Task ExportBudgetAsync(FetchScope scope) =>
+            _export = await workspace.Fetch.ExportBudgetAsync(
+                new FetchEventsRequest(scope.From, scope.To) { Events = scope.Events, Where = where, Limit = scope.Limit, Table = table }, cancellationToken).ConfigureAwait(false);
 
         private async Task RequireKnownAsync(IReadOnlyList<string> named)
         {
@@ -282,6 +290,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
                     questions = _questions,
                     next_calls = nextCalls,
                     query_budget = _budget.Report(),
+                    export_budget = _export,
                     fetch = fetched,
                 },
                 summary);
@@ -294,6 +303,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
                 + (estimate.Events is { } n ? $"would download about {n:N0} events" : "would download an unknown number of events")
                 + $", above the threshold of {threshold:N0}."
                 + (estimate.ByEvent.Count > 0 ? $" Largest: {string.Join(", ", largest)}." : string.Empty)
+                + (_export is { MustWait: true } export ? $" Note: the fetch {export.Summary}." : string.Empty)
                 + " Proceed, narrow it (a new limit, fewer events or a shorter range), or decline?";
         }
 
@@ -317,7 +327,8 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             estimate.Events is { } n ? $"Estimated about {n:N0} events: {estimate.Method}" : estimate.Method;
 
         private string Cost(VolumeEstimate estimate) =>
-            $"Query API spend: {_budget.Spent} of a budget of {_budget.Limit} ({(estimate.Events is null ? "estimate failed" : "estimate")}).";
+            $"Query API spend: {_budget.Spent} of a budget of {_budget.Limit} ({(estimate.Events is null ? "estimate failed" : "estimate")})."
+            + (_export is { } export ? $" Export API: the fetch {export.Summary}." : string.Empty);
 
         private static string Changes(FetchScope before, FetchScope after)
         {
