@@ -11,8 +11,11 @@ using MixpanelData.Storage;
 //              limit for the same bytes on this machine;
 //   rawauto  — DuckDB alone: CREATE TABLE … AS SELECT * FROM read_ndjson(file) with schema auto-detection;
 //   appender — the alternative load path: each line parsed once in C# (System.Text.Json) and its five columns
-//              written through DuckDB.NET's appender into the same table shape (no spool, no second JSON parse).
-// Usage: dotnet run -c Release --project MixpanelData.Benchmarks -- [events=1000000] [runs=1]
+//              written through DuckDB.NET's appender into the same table shape (no spool, no second JSON parse);
+//   fetch    — ws.Fetch.EventsAsync of the same lines over loopback HTTP, gzip, 10 one-day windows, 3 requests open
+//              at once (FetchBenchmark); fetch-serial — the same, window after window.
+// Usage: dotnet run -c Release --project MixpanelData.Benchmarks -- [events=1000000] [runs=1] [phases=raw,store,fetch]
+//        [source=demo: the demo project's last 30 days of export instead of synthetic events]
 //
 // Other commands (docs/performance.md, docs/tools.md):
 //   tool-docs      — run every example of docs/tool-examples.json against mp_mcp --demo and write docs/tools.md
@@ -55,10 +58,28 @@ if (arguments.TryGetValue("phase", out var phase))
 
 var events = int.Parse(arguments.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture);
 var runs = int.Parse(arguments.GetValueOrDefault("runs", "1"), CultureInfo.InvariantCulture);
-var file = Path.Combine(Path.GetTempPath(), $"mixpanel-bench-{events}.jsonl");
+var demo = arguments.GetValueOrDefault("source") == "demo";
+var file = Path.Combine(Path.GetTempPath(), demo ? "mixpanel-bench-demo30.jsonl" : $"mixpanel-bench-{events}.jsonl");
 if (!File.Exists(file))
 {
-    Generate(file, events);
+    if (demo)
+    {
+        await GenerateDemoAsync(file);
+    }
+    else
+    {
+        Generate(file, events);
+    }
+}
+
+if (demo)
+{
+    events = (int)File.ReadLines(file).LongCount();
+}
+
+if (arguments.GetValueOrDefault("phases", string.Empty).Contains("fetch", StringComparison.Ordinal))
+{
+    MixpanelData.Benchmarks.FetchBenchmark.Parts(file);
 }
 var size = new FileInfo(file).Length;
 Console.WriteLine($"DuckDB {LocalStore.DuckDbVersion}; {Environment.ProcessorCount} cores; {events:N0} events, {size / 1048576.0:F1} MB of JSONL");
@@ -75,9 +96,12 @@ foreach (var name in (arguments.GetValueOrDefault("phases", "raw,store,rawauto")
     }
 }
 var best = results.ToDictionary(r => r.Key, r => r.Value.Min(v => v.Seconds));
-if (best.ContainsKey("raw") && best.ContainsKey("store"))
+foreach (var name in new[] { "store", "fetch", "fetch-serial" })
 {
-    Console.WriteLine($"store / raw read_ndjson throughput ratio: {best["raw"] / best["store"]:F2}");
+    if (best.ContainsKey("raw") && best.ContainsKey(name))
+    {
+        Console.WriteLine($"{name} / raw read_ndjson throughput ratio: {best["raw"] / best[name]:F2}");
+    }
 }
 
 static (double Seconds, long Rss) Child(string phase, string file)
@@ -101,6 +125,15 @@ static async Task RunPhase(string phase, string file)
 {
     long rows;
     Stopwatch watch;
+    if (phase is "fetch" or "fetch-serial")
+    {
+        double seconds;
+        (rows, seconds) = await MixpanelData.Benchmarks.FetchBenchmark.RunAsync(file, serial: phase == "fetch-serial");
+        Console.Error.WriteLine($"{phase}: {rows} rows");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {seconds:F3} {PeakRss()}"));
+        return;
+    }
+
     if (phase == "scan")
     {
         // C# side only: read and check/rewrite every line, writing nowhere.
@@ -184,6 +217,15 @@ static long PeakRss()
         }
     }
     return Environment.WorkingSet;
+}
+
+static async Task GenerateDemoAsync(string file)
+{
+    // The demo project's last 30 days, as its export sends them (the figure the issue quotes: ≈ 438k events, 186 MB).
+    var dataset = MixpanelData.Emulation.Demo.DemoDataset.Create(MixpanelData.Emulation.Demo.DemoDatasetOptions.EndingYesterday(TimeProvider.System));
+    var last = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    await using var output = File.Create(file);
+    await dataset.WriteEventsAsync(output, last.AddDays(-29), last);
 }
 
 static void Generate(string file, int count)
