@@ -33,19 +33,7 @@ public sealed class FetchBudgetToolTests
         {
             Command = "dotnet",
             Arguments = [ProcessRunner.McpDll],
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["HOME"] = home,
-                ["MP_USERNAME"] = "demo",
-                ["MP_SECRET"] = "demo",
-                ["MP_PROJECT_ID"] = "1",
-                ["MP_REGION"] = null,
-                ["MP_WORKSPACE_ID"] = null,
-                ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
-                ["MP_QUERY_URL"] = emulator.BaseUrl + "/api/query",
-                ["MP_EXPORT_URL"] = emulator.BaseUrl + "/api/2.0",
-                ["MP_APP_URL"] = emulator.BaseUrl + "/api/app",
-            },
+            EnvironmentVariables = ServerEnvironment(home, emulator),
             StandardErrorLines = stderr.Enqueue,
             Name = "mp_mcp",
         }));
@@ -81,6 +69,105 @@ public sealed class FetchBudgetToolTests
             Is.Zero,
             "windows of 6 and of 9 days, with and without an event filter, store the same events");
     }
+
+    [Test]
+    public async Task ProcessKilledMidFetch_ResumeInANewProcess_StoresEveryEventOnceWithNoPartialTable()
+    {
+        var home = await SharedDemo.HomeAsync();
+        await using var emulator = await EmulatorProcess.StartAsync(home);
+        var db = Path.Combine(Path.GetTempPath(), "mp-kill-" + Guid.NewGuid().ToString("N") + ".duckdb");
+        var range = new Dictionary<string, object?> { ["from_date"] = Iso(Yesterday.AddDays(-29)), ["to_date"] = Iso(Yesterday), ["table"] = "month" };
+        try
+        {
+            // First process: killed (SIGKILL) once two of the ten windows are stored.
+            using (var doomed = StartServer(home, emulator, db))
+            {
+                var twoWindows = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using var client = await McpClient.CreateAsync(new StreamClientTransport(doomed.StandardInput.BaseStream, doomed.StandardOutput.BaseStream));
+                var call = client.CallToolAsync("fetch_events", range, new SyncProgress<ProgressNotificationValue>(p =>
+                {
+                    if (p.Progress >= 6)
+                    {
+                        twoWindows.TrySetResult();
+                    }
+                }));
+                await Task.WhenAny(twoWindows.Task, call.AsTask()).WaitAsync(TimeSpan.FromMinutes(3));
+                Assert.That(twoWindows.Task.IsCompleted, Is.True, "the fetch was still running after two windows");
+                doomed.Kill(entireProcessTree: true);
+                await doomed.WaitForExitAsync();
+            }
+
+            // Second process on the same file: no table yet, then a resume that finishes the fetch.
+            using var server = StartServer(home, emulator, db);
+            try
+            {
+                await using var client = await McpClient.CreateAsync(new StreamClientTransport(server.StandardInput.BaseStream, server.StandardOutput.BaseStream));
+                var before = await ScalarAsync(client, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'month'");
+                var resumed = await client.CallToolAsync("fetch_events", new Dictionary<string, object?>(range) { ["resume"] = true });
+                var fresh = await client.CallToolAsync("fetch_events", new Dictionary<string, object?>(range) { ["table"] = "fresh" });
+
+                Assert.That(before, Is.Zero, "the killed fetch published nothing");
+                Assert.That(resumed.IsError, Is.Not.True, DemoMcpProcess.Text(resumed));
+                var json = resumed.StructuredContent!.Value;
+                Assert.That(json.GetProperty("resumed_from").ValueKind, Is.EqualTo(JsonValueKind.String), "it continued after the stored windows");
+                Assert.That(DateOnly.ParseExact(json.GetProperty("resumed_from").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture), Is.GreaterThan(Yesterday.AddDays(-29)));
+                var rows = await ScalarAsync(client, "SELECT count(*) FROM month");
+                Assert.That(rows, Is.EqualTo(fresh.StructuredContent!.Value.GetProperty("rows_inserted").GetInt64()), "the same events as a fetch that was never interrupted");
+                Assert.That(await ScalarAsync(client, "SELECT count(DISTINCT insert_id) FROM month"), Is.EqualTo(rows), "no duplicate");
+                Assert.That(await ScalarAsync(client, "SELECT count(DISTINCT CAST(event_time AS DATE)) FROM month"), Is.EqualTo(30), "no lost window");
+                Assert.That(await ScalarAsync(client, "SELECT count(*) FROM ((SELECT insert_id FROM month EXCEPT SELECT insert_id FROM fresh) UNION ALL (SELECT insert_id FROM fresh EXCEPT SELECT insert_id FROM month))"), Is.Zero);
+            }
+            finally
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            File.Delete(db);
+            File.Delete(db + ".wal");
+        }
+    }
+
+    /// <summary>Starts <c>mp_mcp --db</c> against the emulator, its stderr drained (the test speaks to it over stdin/stdout).</summary>
+    private static Process StartServer(string home, EmulatorProcess emulator, string db)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ProcessRunner.McpDll);
+        start.ArgumentList.Add("--db");
+        start.ArgumentList.Add(db);
+        foreach (var (name, value) in ServerEnvironment(home, emulator))
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static Dictionary<string, string?> ServerEnvironment(string home, EmulatorProcess emulator) => new()
+    {
+        ["HOME"] = home,
+        ["MP_USERNAME"] = "demo",
+        ["MP_SECRET"] = "demo",
+        ["MP_PROJECT_ID"] = "1",
+        ["MP_REGION"] = null,
+        ["MP_WORKSPACE_ID"] = null,
+        ["MP_CONFIG_PATH"] = Path.Combine(home, "no-config.toml"),
+        ["MP_QUERY_URL"] = emulator.BaseUrl + "/api/query",
+        ["MP_EXPORT_URL"] = emulator.BaseUrl + "/api/2.0",
+        ["MP_APP_URL"] = emulator.BaseUrl + "/api/app",
+    };
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
