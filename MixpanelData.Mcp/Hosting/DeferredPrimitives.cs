@@ -117,7 +117,10 @@ internal sealed class DeferredPrompt(string name, Func<McpServerPrompt> create) 
 /// Registers tool, resource and prompt classes the way the SDK's <c>WithTools&lt;T&gt;()</c>, <c>WithResources&lt;T&gt;()</c>
 /// and <c>WithPrompts&lt;T&gt;()</c> do (each attributed method; an instance of <c>T</c> per request, its constructor's
 /// services from the request's services), as deferred primitives: nothing is created before its first use.
-/// Every primitive must name itself in its attribute (Name, or UriTemplate for resources).
+/// Every primitive must name itself in its attribute (Name, or UriTemplate for resources). Two things the SDK does only
+/// for its own primitive types, so deferred ones must not need them: reshaping a tool's output schema for pre-2026-07-28
+/// clients (no tool here has one; <c>DeferredPrimitivesTests</c> checks) and offering completions from
+/// <c>[AllowedValues]</c> parameters (none here uses it).
 /// </summary>
 internal static class DeferredRegistration
 {

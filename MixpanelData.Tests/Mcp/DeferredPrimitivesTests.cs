@@ -54,6 +54,9 @@ public sealed class DeferredPrimitivesTests
             // The server sends compact input schemas (ToolSchemas), whichever way the tool was created.
             tool.ProtocolTool.InputSchema = ToolSchemas.Compact(tool.ProtocolTool.InputSchema);
             Assert.That(Json(deferred[name].ProtocolTool), Is.EqualTo(Json(tool.ProtocolTool)), name);
+
+            // The SDK reshapes output schemas for pre-2026 clients only for its own tool type, so a deferred tool must have none.
+            Assert.That(tool.ProtocolTool.OutputSchema, Is.Null, $"{name}: no output schema");
             Assert.That(deferred[name].Destructive, Is.EqualTo(tool.ProtocolTool.Annotations?.DestructiveHint == true), $"{name}: destructive, read from the attribute");
             Assert.That(deferred[name].Toolset, Is.EqualTo(tool.Metadata.OfType<ToolsetAttribute>().SingleOrDefault()?.Name), $"{name}: toolset");
             Assert.That(deferred[name].Metadata.Select(m => m.GetType()), Is.EqualTo(tool.Metadata.Select(m => m.GetType())), $"{name}: metadata the filters read");
