@@ -7,6 +7,10 @@ using MixpanelData.Mcp.Hosting;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>
@@ -144,7 +148,7 @@ internal sealed class AskMixpanelTool(WorkspaceHolder workspaces, TimeProvider t
             return (null, validated.Rejected);
         }
 
-        var outcomes = await PlanRunner.RunAsync(workspace, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
+        var outcomes = await PlanRunner.RunAsync(workspace.Insights.Sources, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
         var results = string.Join("\n", outcomes.Select((o, i) => $"{i + 1}. {o.Step.Purpose}: {(o.Ok ? o.Digest!.Summary : "FAILED: " + o.Error)}"));
         var refused = validated.Rejected.Count == 0 ? string.Empty : "\nRefused steps (not run): " + string.Join("; ", validated.Rejected.Select(r => $"{r.Op}: {r.Reason}"));
         var narrative = await ClientLlm.AskAsync(
@@ -193,7 +197,7 @@ internal sealed class AskMixpanelTool(WorkspaceHolder workspaces, TimeProvider t
         var plan = DeterministicPlanner.Plan(parsed, new ProjectFacts(events, funnels, properties), defaultRange, lastDay);
         notes.AddRange(plan.Notes);
         var validated = PlanValidator.Validate(plan.Steps, context with { FunnelIds = funnels?.Select(f => f.FunnelId).ToList(), Budget = Math.Max(0, queries.Limit - queries.Spent) });
-        var outcomes = await PlanRunner.RunAsync(workspace, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
+        var outcomes = await PlanRunner.RunAsync(workspace.Insights.Sources, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
         var skipped = validated.Rejected.Select(r => $"{r.Op}: {r.Reason}").ToList();
         var answer = validated.Steps.Count == 0 && plan.Steps.Count > 0
             ? $"The query for {plan.Meaning} could not run: {string.Join("; ", skipped)}."

@@ -2,10 +2,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using MixpanelData.Mcp.Hosting;
-using MixpanelData.Mcp.Tools.Smart.Analysis;
+
 using MixpanelData.Queries;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 
@@ -57,7 +61,7 @@ internal sealed class DiagnoseMetricDropTool(WorkspaceHolder workspaces, TimePro
 
         // One call is held back: if Mixpanel rejects a breakdown, the library checks the event list once (then caches it),
         // and that request must still fit in the budget.
-        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, @event, dimensions, reserve: 1, cancellationToken).ConfigureAwait(false);
+        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace.Discovery, spend, @event, dimensions, reserve: 1, cancellationToken).ConfigureAwait(false);
         var breakdowns = await Task.WhenAll(chosen.Select(d => spend.RunAsync(
             $"{@event} by {d.Property}",
             1,

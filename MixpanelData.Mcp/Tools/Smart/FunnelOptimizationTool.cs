@@ -2,10 +2,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using MixpanelData.Mcp.Hosting;
-using MixpanelData.Mcp.Tools.Smart.Analysis;
+
 using MixpanelData.Queries;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 
@@ -62,7 +66,7 @@ internal sealed class FunnelOptimizationTool(WorkspaceHolder workspaces, TimePro
         }
 
         var firstEvent = overall.Overall.Steps[0].Event;
-        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace, spend, firstEvent, dimensions, reserve: 0, cancellationToken).ConfigureAwait(false);
+        var (chosen, skipped, failures) = await SmartDimensions.ChooseAsync(workspace.Discovery, spend, firstEvent, dimensions, reserve: 0, cancellationToken).ConfigureAwait(false);
         var breakdowns = await Task.WhenAll(chosen.Select(d => spend.RunAsync(
             $"funnel {funnel_id} by {d.Property}",
             1,

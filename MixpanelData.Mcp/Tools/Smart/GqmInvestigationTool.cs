@@ -9,6 +9,10 @@ using MixpanelData.Queries;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>
@@ -99,7 +103,7 @@ internal sealed class GqmInvestigationTool(WorkspaceHolder workspaces, TimeProvi
 
     private static async Task<object> ExecuteAsync(Workspace workspace, object request, CancellationToken cancellationToken) => request is NumericAggregateQuery sum
         ? await workspace.Query.SegmentationSumAsync(sum, cancellationToken).ConfigureAwait(false)
-        : await PlanRunner.ExecuteAsync(workspace, request, cancellationToken).ConfigureAwait(false);
+        : await PlanRunner.ExecuteAsync(workspace.Insights.Sources, request, cancellationToken).ConfigureAwait(false);
 
     private static async Task<IReadOnlyList<string>?> PropertyNamesAsync(Workspace workspace, string eventName, QueryBudget queries, List<string> notes, CancellationToken cancellationToken)
     {
@@ -156,7 +160,7 @@ internal sealed class GqmInvestigationTool(WorkspaceHolder workspaces, TimeProvi
             var text = item.TryGetProperty("question", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString()! : "(no question text)";
             var steps = item.TryGetProperty("steps", out var s) && s.ValueKind == JsonValueKind.Array ? PlanParser.ReadSteps(s) : [];
             var validated = PlanValidator.Validate(steps, new PlanContext(events, null, today, range, 3, Math.Max(0, queries.Limit - queries.Spent)));
-            var outcomes = await PlanRunner.RunAsync(workspace, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
+            var outcomes = await PlanRunner.RunAsync(workspace.Insights.Sources, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
             extra.Add(new JsonObject
             {
                 ["question"] = text,

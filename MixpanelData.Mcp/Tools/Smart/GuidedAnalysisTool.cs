@@ -7,6 +7,10 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>
@@ -42,7 +46,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
         var budget = new QueryBudget(QueryBudgetLimit, rounds.EarlierSpend);
         rounds.Track(budget);
         var workspace = workspaces.Current;
-        var catalog = await GuidedFocus.DiscoverAsync(workspace, budget, cancellationToken).ConfigureAwait(false);
+        var catalog = await GuidedFocus.DiscoverAsync(workspace.Discovery, budget, cancellationToken).ConfigureAwait(false);
         if (!catalog.Ok)
         {
             return ToolErrorFilter.Error($"Could not discover the project's events to offer a focus: {catalog.Error}");
@@ -110,7 +114,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
             }
 
             var plan = GuidedPlan.For(focus, period, segment);
-            var report = await GuidedFindings.RunAsync(workspace, budget, focus, period, segment, plan, cancellationToken).ConfigureAwait(false);
+            var report = await GuidedFindings.RunAsync(workspace.Query, budget, focus, period, segment, plan, cancellationToken).ConfigureAwait(false);
             return ToolJson.Result(
                 new
                 {

@@ -2,10 +2,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using MixpanelData.Mcp.Hosting;
-using MixpanelData.Mcp.Tools.Smart.Analysis;
+
 using MixpanelData.Queries;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

@@ -6,6 +6,10 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>
@@ -154,7 +158,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             var unknown = named.Where(e => !known.Contains(e)).ToList();
             if (unknown.Count > 0)
             {
-                throw new ArgumentException($"There is no event named {string.Join(", ", unknown.Select(u => $"'{u}'"))} in this project. Closest: {string.Join(", ", unknown.SelectMany(u => EventNames.Closest(u, names.Value!)).Distinct().Select(n => $"'{n}'"))}. Use list_events to see them all.");
+                throw new ArgumentException($"There is no event named {string.Join(", ", unknown.Select(u => $"'{u}'"))} in this project. Closest: {string.Join(", ", unknown.SelectMany(u => NameSuggestions.Closest(u, names.Value!, 3)).Distinct().Select(n => $"'{n}'"))}. Use list_events to see them all.");
             }
         }
 

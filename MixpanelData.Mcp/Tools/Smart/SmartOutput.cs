@@ -1,6 +1,10 @@
 using System.Runtime.ExceptionServices;
 using ModelContextProtocol.Server;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>What the three analysis tools share: the narrative request, its shape in the result, and failure handling.</summary>

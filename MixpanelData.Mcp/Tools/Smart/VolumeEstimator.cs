@@ -1,6 +1,10 @@
 using System.Globalization;
 using MixpanelData.Queries;
 
+using MixpanelData.Analytics;
+using MixpanelData.Insights;
+using MixpanelData.Insights.Analysis;
+
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>The part of a fetch the user can narrow: the days, the events (null for all) and the most events in all.</summary>

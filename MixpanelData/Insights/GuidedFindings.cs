@@ -1,7 +1,7 @@
 using System.Globalization;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>What a guided analysis found: sentences for the user, and the numbers behind them.</summary>
 internal sealed record GuidedReport(IReadOnlyList<string> Findings, object Metrics);
@@ -18,12 +18,12 @@ internal static class GuidedFindings
 
     private const int MinUsers = 30;
 
-    public static async Task<GuidedReport> RunAsync(Workspace workspace, QueryBudget budget, FocusOption focus, GuidedPeriod period, string? segment, IReadOnlyList<PlannedQuery> plan, CancellationToken cancellationToken)
+    public static async Task<GuidedReport> RunAsync(QueryClient queryClient, QueryBudget budget, FocusOption focus, GuidedPeriod period, string? segment, IReadOnlyList<PlannedQuery> plan, CancellationToken cancellationToken)
     {
         var results = new List<Outcome<object>>();
         foreach (var query in plan)
         {
-            results.Add(await budget.RunAsync(query.Call.Purpose, 1, ct => query.Run(workspace.Query, ct), cancellationToken).ConfigureAwait(false));
+            results.Add(await budget.RunAsync(query.Call.Purpose, 1, ct => query.Run(queryClient, ct), cancellationToken).ConfigureAwait(false));
         }
 
         return focus.Kind switch

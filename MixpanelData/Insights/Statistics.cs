@@ -1,4 +1,4 @@
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>
 /// A two-proportion z-test of group A's rate against group B's (e.g. D7 retention of two cohorts). <see cref="Z"/> and
@@ -14,7 +14,7 @@ internal sealed record ProportionTest(long SuccessesA, long TotalA, long Success
     /// <summary>Significant at the 5% level (two-sided).</summary>
     public bool Significant => PValue is < 0.05;
 
-    /// <summary>e.g. "z = 4.21, p < 0.001" or the reason no test was made.</summary>
+    /// <summary>e.g. "z = 4.21, p &lt; 0.001" or the reason no test was made.</summary>
     public string Describe() => Z is { } z && PValue is { } p
         ? $"z = {z:0.00}, p {(p < 0.001 ? "< 0.001" : $"= {p:0.000}")}{(p < 0.05 ? " (significant at 5%)" : " (not significant at 5%)")}"
         : $"no test: {NotTestable}";

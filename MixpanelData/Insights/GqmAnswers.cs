@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>A question's answer: <c>answered</c> with numbers, or <c>unanswerable</c>/<c>failed</c>/<c>skipped</c> with the reason.</summary>
 internal sealed record GqmAnswer(string Status, string Text, JsonObject? Numbers);

@@ -1,6 +1,7 @@
 using System.Text;
+using MixpanelData.Analytics;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>Where a real event name was found in a question: the event and the first word it covers.</summary>
 internal sealed record EventMention(string Event, int Position);
@@ -148,19 +149,8 @@ internal static class PhraseMatcher
         return null;
     }
 
-    /// <summary>Up to <paramref name="max"/> names closest to <paramref name="name"/>: same letters ignoring case and punctuation, containment, then edit distance.</summary>
-    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 3)
-    {
-        var wanted = Squash(name);
-        return [.. candidates
-            .Distinct(StringComparer.Ordinal)
-            .Select(c => (Name: c, Score: Distance(wanted, Squash(c))))
-            .Where(x => x.Score <= Math.Max(3, wanted.Length / 2))
-            .OrderBy(x => x.Score)
-            .ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(max)
-            .Select(x => x.Name)];
-    }
+    /// <summary>Up to <paramref name="max"/> names closest to <paramref name="name"/> (see <see cref="NameSuggestions"/>).</summary>
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 3) => NameSuggestions.Closest(name, candidates, max);
 
     /// <summary>The first word after the event match, or -1: the words from <paramref name="start"/> spell <paramref name="target"/>.</summary>
     private static int MatchAt(IReadOnlyList<string> words, int start, IReadOnlyList<string> target)
@@ -206,35 +196,5 @@ internal static class PhraseMatcher
         Strip("ing");
         Strip("ing", "e");
         return stems;
-    }
-
-    private static string Squash(string text) => new([.. text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
-
-    private static int Distance(string a, string b)
-    {
-        if (a == b)
-        {
-            return 0;
-        }
-
-        if (a.Length > 0 && b.Length > 0 && (a.Contains(b, StringComparison.Ordinal) || b.Contains(a, StringComparison.Ordinal)))
-        {
-            return 1;
-        }
-
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length] + 1;
     }
 }

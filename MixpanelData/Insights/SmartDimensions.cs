@@ -1,6 +1,7 @@
-using MixpanelData.Mcp.Tools.Smart.Analysis;
+using MixpanelData.Discovery;
+using MixpanelData.Insights.Analysis;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>Finds the dimensions a smart tool breaks an event down by: the caller's (checked against the event's real properties) or chosen by <see cref="DimensionPicker"/>.</summary>
 internal static class SmartDimensions
@@ -10,11 +11,11 @@ internal static class SmartDimensions
     /// left of <paramref name="spend"/> after holding back <paramref name="reserve"/> calls, those left out, and those that
     /// failed (unknown names, failed discovery).
     /// </summary>
-    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(Workspace workspace, QueryBudget spend, string eventName, string[]? given, int reserve, CancellationToken cancellationToken)
+    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(DiscoveryClient discovery, QueryBudget spend, string eventName, string[]? given, int reserve, CancellationToken cancellationToken)
     {
         var failures = new List<SkippedProperty>();
         var skipped = new List<SkippedProperty>();
-        var properties = await spend.RunAsync($"properties of {eventName}", 1, ct => workspace.Discovery.PropertiesAsync(eventName, 100, ct), cancellationToken).ConfigureAwait(false);
+        var properties = await spend.RunAsync($"properties of {eventName}", 1, ct => discovery.PropertiesAsync(eventName, 100, ct), cancellationToken).ConfigureAwait(false);
         var seen = properties.Ok ? properties.Value!.Select(p => new PropertySeen(p.Name, p.Count)).ToList() : null;
         var room = Math.Max(0, spend.Limit - spend.Spent - reserve);
         List<Dimension> chosen;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart.Analysis;
+namespace MixpanelData.Insights.Analysis;
 
 /// <summary>The period analysed and the equal period before it.</summary>
 internal sealed record HealthPeriods(DateOnly From, DateOnly To)

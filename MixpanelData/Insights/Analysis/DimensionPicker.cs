@@ -1,6 +1,7 @@
+using MixpanelData.Analytics;
 using System.Text.RegularExpressions;
 
-namespace MixpanelData.Mcp.Tools.Smart.Analysis;
+namespace MixpanelData.Insights.Analysis;
 
 /// <summary>A property of an event as discovery reported it: its name and how many recent events carried it.</summary>
 internal sealed record PropertySeen(string Name, long? Count);
@@ -148,35 +149,8 @@ internal static partial class DimensionPicker
     private static bool IsDetail(IReadOnlyList<string> words) =>
         words.Any(DetailWords.Contains) || (words.Contains("version") && !words.Contains("app"));
 
-    /// <summary>Up to three names closest to <paramref name="name"/> (edit distance or containment, ignoring case and a leading $).</summary>
-    internal static List<string> Closest(string name, IEnumerable<string> candidates)
-    {
-        var wanted = name.TrimStart('$').ToLowerInvariant();
-        return [.. candidates
-            .Select(c => (c, d: Distance(wanted, c.TrimStart('$').ToLowerInvariant())))
-            .Where(x => x.d <= Math.Max(3, wanted.Length / 2) || x.c.Contains(wanted, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
-            .Take(3)
-            .Select(x => x.c)];
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    /// <summary>Up to three names closest to <paramref name="name"/> (see <see cref="NameSuggestions"/>).</summary>
+    internal static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates) => NameSuggestions.Closest(name, candidates, 3);
 
     [GeneratedRegex("([a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex CamelSplit();

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using MixpanelData.Discovery;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>A query's answer reduced to a one-line summary with its numbers and a compact JSON digest for the structured result.</summary>
 internal sealed record Digest(string Summary, JsonObject Data);

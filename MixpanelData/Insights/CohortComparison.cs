@@ -1,7 +1,7 @@
 using System.Globalization;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>D1, D7 or D30 retention of two cohorts, with the test of their difference.</summary>
 internal sealed record RetentionContrast(int Day, BucketRate A, BucketRate B, ProportionTest Test);

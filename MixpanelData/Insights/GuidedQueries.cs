@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>The analysed days (ending at the last complete UTC day) and the same number of days just before.</summary>
 internal sealed record GuidedPeriod(int Days, DateOnly From, DateOnly To, DateOnly PreviousFrom, DateOnly PreviousTo)

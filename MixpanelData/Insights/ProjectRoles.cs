@@ -1,4 +1,4 @@
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>
 /// The parts a product analysis needs, found among the project's real names (never assumed): the sign-up event, the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart.Analysis;
+namespace MixpanelData.Insights.Analysis;
 
 /// <summary>One step of the overall funnel.</summary>
 /// <param name="Step">1-based.</param>

@@ -1,6 +1,6 @@
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>Retention at one bucket (e.g. D7), pooled over every cohort old enough to have reached it.</summary>
 /// <param name="Bucket">The bucket after the born event (1 = D1 with daily units).</param>

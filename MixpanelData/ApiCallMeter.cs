@@ -1,18 +1,23 @@
 using MixpanelData.Http;
 
-namespace MixpanelData.Mcp.Filters;
+namespace MixpanelData;
 
 /// <summary>
-/// Counts the Mixpanel requests a piece of work sends. The workspace reports every request to <see cref="Record"/>;
-/// each open <see cref="Scope"/> on the current async flow (a tool call, a smart tool's sub-analysis) hears about it,
-/// so the audit line and the smart tools' stated costs are measured, not claimed.
+/// Counts the Mixpanel requests a piece of work sends. Every workspace reports each request it sends (retries included)
+/// to <see cref="Record"/>; each open <see cref="Scope"/> on the current async flow (an insight's sub-query, a host's
+/// tool call) hears about it, so stated costs are measured, not claimed.
+/// <code>
+/// using var spent = ApiCallMeter.Begin();
+/// await ws.Query.SegmentationAsync(query);
+/// Console.WriteLine(spent.Query); // 1
+/// </code>
 /// </summary>
-internal static class ApiCallMeter
+public static class ApiCallMeter
 {
     private static readonly AsyncLocal<Scope?> Current = new();
 
-    /// <summary>For <see cref="WorkspaceOptions.OnApiCall"/>: adds the request to every open scope of this flow.</summary>
-    public static void Record(ApiCallSent call)
+    /// <summary>Adds the request to every open scope of this flow (the workspace calls it for each request it sends).</summary>
+    internal static void Record(ApiCallSent call)
     {
         for (var scope = Current.Value; scope is not null; scope = scope.Parent)
         {
@@ -29,7 +34,7 @@ internal static class ApiCallMeter
     }
 
     /// <summary>Requests seen while the scope was open, per API family.</summary>
-    internal sealed class Scope : IDisposable
+    public sealed class Scope : IDisposable
     {
         private int _query;
         private int _queryUncounted;
@@ -46,10 +51,13 @@ internal static class ApiCallMeter
         /// <summary>Query API requests Mixpanel does not count (e.g. further engage pages).</summary>
         public int QueryUncounted => Volatile.Read(ref _queryUncounted);
 
+        /// <summary>Export API requests.</summary>
         public int Export => Volatile.Read(ref _export);
 
+        /// <summary>App API requests (discovery, engage and the rest).</summary>
         public int App => Volatile.Read(ref _app);
 
+        /// <summary>Every request seen.</summary>
         public int Total => Query + QueryUncounted + Export + App;
 
         internal void Add(ApiCallSent call)
@@ -71,6 +79,7 @@ internal static class ApiCallMeter
             }
         }
 
+        /// <summary>Closes the scope; outer scopes keep counting.</summary>
         public void Dispose()
         {
             if (Current.Value == this)

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MixpanelData.Analytics.Expressions;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>A user-property filter that may describe a saved cohort exactly: every member has one of <paramref name="Values"/>.</summary>
 internal sealed record CohortFilterCandidate(string Property, IReadOnlyList<string> Values, string Expression);

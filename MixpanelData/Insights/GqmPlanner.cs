@@ -2,7 +2,7 @@ using MixpanelData.Analytics.Expressions;
 using MixpanelData.Discovery;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>The kinds of product goal a GQM investigation recognises.</summary>
 internal enum GoalCategory

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>Words the answer to a deterministic plan from its steps' digests; a failed step is reported as failed, never as zero.</summary>
 internal static class DeterministicAnswer

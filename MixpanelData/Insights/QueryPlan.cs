@@ -1,14 +1,16 @@
 using System.Text.Json;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>One step of a plan as proposed (by the client's model or the deterministic planner), not yet checked.</summary>
 /// <param name="Op">The operation's name, e.g. <c>segmentation</c>.</param>
 /// <param name="Args">Its arguments as JSON values.</param>
 internal sealed record PlanStep(string Op, IReadOnlyDictionary<string, JsonElement> Args)
 {
+    private static readonly JsonSerializerOptions PlanJson = new(JsonSerializerDefaults.Web);
+
     public static PlanStep Of(string op, object args) =>
-        new(op, JsonSerializer.SerializeToElement(args, ToolJson.Options).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal));
+        new(op, JsonSerializer.SerializeToElement(args, PlanJson).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal));
 }
 
 /// <summary>A discovery request allowed in a plan (<c>list_events</c>, <c>list_properties</c>, …).</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MixpanelData.Mcp.Tools.Smart.Analysis;
+namespace MixpanelData.Insights.Analysis;
 
 /// <summary>
 /// The days compared: the drop window and the same weekdays <see cref="WeeksBack"/> and 2 × <see cref="WeeksBack"/>

@@ -1,6 +1,5 @@
-using MixpanelData.Mcp.Filters;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>One sub-query a smart tool ran (or skipped): what for, what it really spent, and how it ended.</summary>
 /// <param name="Purpose">Why the tool ran it, e.g. "Sign Up by $browser, drop window".</param>

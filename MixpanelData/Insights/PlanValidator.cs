@@ -3,7 +3,7 @@ using System.Text.Json;
 using MixpanelData.Analytics.Expressions;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>What a plan is checked against: the project's real events and saved funnels, today, the default range and the budget.</summary>
 /// <param name="Events">The project's event names.</param>

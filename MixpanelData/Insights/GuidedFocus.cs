@@ -1,6 +1,8 @@
+using MixpanelData.Analytics;
+using MixpanelData.Discovery;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>What a guided analysis looks at.</summary>
 internal enum FocusKind
@@ -44,16 +46,16 @@ internal static class GuidedFocus
     private static readonly string[] NotAPurchase = ["fail", "cancel", "refund", "abandon", "declin", "error"];
 
     /// <summary>The project's focuses: discovery through <paramref name="budget"/> (event names, top events, saved funnels; cached by the workspace).</summary>
-    public static async Task<Outcome<FocusCatalog>> DiscoverAsync(Workspace workspace, QueryBudget budget, CancellationToken cancellationToken)
+    public static async Task<Outcome<FocusCatalog>> DiscoverAsync(DiscoveryClient discovery, QueryBudget budget, CancellationToken cancellationToken)
     {
-        var names = await budget.RunAsync("event names", 1, ct => workspace.Discovery.EventsAsync(ct), cancellationToken).ConfigureAwait(false);
+        var names = await budget.RunAsync("event names", 1, ct => discovery.EventsAsync(ct), cancellationToken).ConfigureAwait(false);
         if (!names.Ok)
         {
             return new Outcome<FocusCatalog>(null, names.Error);
         }
 
-        var top = await budget.RunAsync("top events", 1, ct => workspace.Discovery.TopEventsAsync(CountType.General, 10, ct), cancellationToken).ConfigureAwait(false);
-        var funnels = await budget.RunAsync("saved funnels", 1, ct => workspace.Discovery.FunnelsAsync(ct), cancellationToken).ConfigureAwait(false);
+        var top = await budget.RunAsync("top events", 1, ct => discovery.TopEventsAsync(CountType.General, 10, ct), cancellationToken).ConfigureAwait(false);
+        var funnels = await budget.RunAsync("saved funnels", 1, ct => discovery.FunnelsAsync(ct), cancellationToken).ConfigureAwait(false);
 
         var options = new List<FocusOption>();
         var signUp = Find(names.Value!, SignUpNames, []);
@@ -104,13 +106,13 @@ internal static class GuidedFocus
         }
 
         var name = wanted.StartsWith("event:", StringComparison.OrdinalIgnoreCase) ? wanted[6..].Trim() : wanted;
-        if (eventNames.Contains(name, StringComparer.Ordinal) || EventNames.Resolve(name, eventNames) is not null)
+        if (eventNames.Contains(name, StringComparer.Ordinal) || NameSuggestions.Resolve(name, eventNames) is not null)
         {
-            var real = eventNames.Contains(name, StringComparer.Ordinal) ? name : EventNames.Resolve(name, eventNames)!;
+            var real = eventNames.Contains(name, StringComparer.Ordinal) ? name : NameSuggestions.Resolve(name, eventNames)!;
             return new FocusOption($"event:{real}", $"{real}: trend and breakdown", FocusKind.Event, real);
         }
 
-        var close = EventNames.Closest(name, eventNames);
+        var close = NameSuggestions.Closest(name, eventNames, 3);
         throw new ArgumentException($"focus must be one of {string.Join(", ", options.Select(o => o.Value))}, or an event of the project, not '{focus}'."
             + (close.Count > 0 ? $" Did you mean event:{close[0]}?" : string.Empty));
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>An inclusive range of UTC days with the words that describe it (e.g. "last week").</summary>
 internal sealed record DayRange(DateOnly From, DateOnly To, string Label)

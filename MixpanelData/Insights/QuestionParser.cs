@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>The common forms of analytics question answered without the client's model.</summary>
 internal enum QuestionForm

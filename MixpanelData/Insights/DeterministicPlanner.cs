@@ -2,7 +2,7 @@ using System.Globalization;
 using MixpanelData.Analytics.Expressions;
 using MixpanelData.Discovery;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>A tool call the host model can make next, with its arguments filled in.</summary>
 internal sealed record SuggestedCall(string Tool, IReadOnlyDictionary<string, object?> Arguments, string Why);
