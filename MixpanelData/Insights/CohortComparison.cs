@@ -4,14 +4,32 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>D1, D7 or D30 retention of two cohorts, with the test of their difference.</summary>
-internal sealed record RetentionContrast(int Day, BucketRate A, BucketRate B, ProportionTest Test);
+/// <param name="Day">1, 7 or 30.</param>
+/// <param name="A">Cohort A's rate.</param>
+/// <param name="B">Cohort B's rate.</param>
+/// <param name="Test">The test of their difference.</param>
+public sealed record RetentionContrast(int Day, BucketRate A, BucketRate B, ProportionTest Test);
 
 /// <summary>Activity in one (complete) week: active members of each cohort out of its members, and days active per active member.</summary>
-internal sealed record ActivityContrast(string Week, long ActiveA, long MembersA, double DaysA, long ActiveB, long MembersB, double DaysB, ProportionTest Test);
+/// <param name="Week">The week's Monday.</param>
+/// <param name="ActiveA">Members of A active that week.</param>
+/// <param name="MembersA">Members of A.</param>
+/// <param name="DaysA">Days active per active member of A.</param>
+/// <param name="ActiveB">Members of B active that week.</param>
+/// <param name="MembersB">Members of B.</param>
+/// <param name="DaysB">Days active per active member of B.</param>
+/// <param name="Test">The test of the active shares.</param>
+public sealed record ActivityContrast(string Week, long ActiveA, long MembersA, double DaysA, long ActiveB, long MembersB, double DaysB, ProportionTest Test);
 
 /// <summary>One event's volume per member in each cohort.</summary>
-internal sealed record EventContrast(string Event, double TotalA, double PerMemberA, double TotalB, double PerMemberB)
+/// <param name="Event">The event.</param>
+/// <param name="TotalA">Its count in A.</param>
+/// <param name="PerMemberA">Per member of A.</param>
+/// <param name="TotalB">Its count in B.</param>
+/// <param name="PerMemberB">Per member of B.</param>
+public sealed record EventContrast(string Event, double TotalA, double PerMemberA, double TotalB, double PerMemberB)
 {
+    /// <summary>A's volume per member over B's.</summary>
     public double? Ratio => PerMemberB == 0 ? null : PerMemberA / PerMemberB;
 }
 

@@ -4,13 +4,18 @@ using System.Text.RegularExpressions;
 namespace MixpanelData.Insights;
 
 /// <summary>An inclusive range of UTC days with the words that describe it (e.g. "last week").</summary>
-internal sealed record DayRange(DateOnly From, DateOnly To, string Label)
+/// <param name="From">First day.</param>
+/// <param name="To">Last day.</param>
+/// <param name="Label">The range in words.</param>
+public sealed record DayRange(DateOnly From, DateOnly To, string Label)
 {
+    /// <summary>Days in the range.</summary>
     public int Days => To.DayNumber - From.DayNumber + 1;
 
     /// <summary>The range of the same length just before this one.</summary>
     public DayRange Previous() => new(From.AddDays(-Days), From.AddDays(-1), $"the {Days} days before");
 
+    /// <inheritdoc />
     public override string ToString() => $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd}";
 
     /// <summary>

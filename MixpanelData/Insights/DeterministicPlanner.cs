@@ -5,7 +5,10 @@ using MixpanelData.Discovery;
 namespace MixpanelData.Insights;
 
 /// <summary>A tool call the host model can make next, with its arguments filled in.</summary>
-internal sealed record SuggestedCall(string Tool, IReadOnlyDictionary<string, object?> Arguments, string Why);
+/// <param name="Tool">The MCP tool (or library call of the same name).</param>
+/// <param name="Arguments">Its arguments.</param>
+/// <param name="Why">What it would answer.</param>
+public sealed record SuggestedCall(string Tool, IReadOnlyDictionary<string, object?> Arguments, string Why);
 
 /// <summary>What the project is known to hold when a question is planned without the client's model.</summary>
 /// <param name="Events">Every event name.</param>

@@ -4,10 +4,15 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>How one validated step ended: its digest when it ran, or the error (reported, never replaced by zeros).</summary>
-internal sealed record StepOutcome(ValidStep Step, Digest? Digest, string? Error)
+/// <param name="Step">The step run.</param>
+/// <param name="Digest">Its result in brief, when it ran.</param>
+/// <param name="Error">Why it failed, when it did.</param>
+public sealed record StepOutcome(ValidStep Step, Digest? Digest, string? Error)
 {
+    /// <summary>Whether it ran.</summary>
     public bool Ok => Digest is not null;
 
+    /// <summary>The step as JSON (op, purpose, outcome, summary, error, data).</summary>
     public JsonObject ToJson() => new()
     {
         ["op"] = Step.Op,

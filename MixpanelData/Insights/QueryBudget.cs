@@ -6,7 +6,13 @@ namespace MixpanelData.Insights;
 /// <param name="QueryCalls">Query API requests it sent that count against the hourly budget (measured).</param>
 /// <param name="Outcome"><c>ok</c>, <c>failed</c> or <c>skipped</c>.</param>
 /// <param name="Error">For failed or skipped sub-queries, the reason.</param>
-internal sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, string? Error);
+public sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, string? Error);
+
+/// <summary>The Query API budget of one insight: its limit, what was really spent, and every sub-query.</summary>
+/// <param name="Limit">The most Query API calls the insight could send.</param>
+/// <param name="Spent">Query API calls it sent (measured).</param>
+/// <param name="Queries">Each sub-query, in the order it ended.</param>
+public sealed record QuerySpend(int Limit, int Spent, IReadOnlyList<SubQuery> Queries);
 
 /// <summary>What a sub-query returned: a value, or the error that stopped it. Failures are reported, never turned into zeros.</summary>
 internal readonly record struct Outcome<T>(T? Value, string? Error)
@@ -15,6 +21,22 @@ internal readonly record struct Outcome<T>(T? Value, string? Error)
 
     /// <summary>The exception behind <see cref="Error"/>, so a tool can rethrow failures that end the whole call (e.g. an unknown event).</summary>
     public Exception? Failure { get; init; }
+
+    /// <summary>The value, or the failure rethrown (unknown event, bad argument, API error) for a sub-query the whole insight depends on.</summary>
+    public T Require(string what)
+    {
+        if (Ok)
+        {
+            return Value!;
+        }
+
+        if (Failure is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        throw new ArgumentException($"{what} could not be run: {Error} Raise budget or narrow the request.");
+    }
 }
 
 /// <summary>
@@ -74,8 +96,8 @@ internal sealed class QueryBudget(int limit, int alreadySpent = 0)
         }
     }
 
-    /// <summary>The budget, the measured spend and every sub-query, for a tool's structured result.</summary>
-    public object Report() => new { limit = Limit, spent = Spent, queries = Log };
+    /// <summary>The budget, the measured spend and every sub-query.</summary>
+    public QuerySpend Report() => new(Limit, Spent, Log);
 
     private void Settle(string purpose, int cost, int sent, string outcome, string? error)
     {

@@ -14,16 +14,29 @@ internal sealed record PlanStep(string Op, IReadOnlyDictionary<string, JsonEleme
 }
 
 /// <summary>A discovery request allowed in a plan (<c>list_events</c>, <c>list_properties</c>, …).</summary>
-internal sealed record DiscoveryRequest(string Op, string? Event = null, string? Property = null, int Limit = 50);
+/// <param name="Op">The operation.</param>
+/// <param name="Event">The event, for properties and values.</param>
+/// <param name="Property">The property, for values.</param>
+/// <param name="Limit">Most rows.</param>
+public sealed record DiscoveryRequest(string Op, string? Event = null, string? Property = null, int Limit = 50);
 
 /// <summary>
 /// A step that passed validation: <see cref="Request"/> is the library query it runs (a <c>SegmentationQuery</c>,
 /// <c>RetentionQuery</c>, … or a <see cref="DiscoveryRequest"/>), with its normalised arguments for the report.
 /// </summary>
-internal sealed record ValidStep(int Index, string Op, object Request, string Purpose, IReadOnlyDictionary<string, object?> Arguments);
+/// <param name="Index">The step's position in the proposed plan.</param>
+/// <param name="Op">The operation, e.g. <c>segmentation</c>.</param>
+/// <param name="Request">The library request it runs (e.g. a <c>SegmentationQuery</c>): run it again to reproduce the figure.</param>
+/// <param name="Purpose">What it was run for.</param>
+/// <param name="Arguments">Its normalised arguments.</param>
+public sealed record ValidStep(int Index, string Op, object Request, string Purpose, IReadOnlyDictionary<string, object?> Arguments);
 
 /// <summary>A step that will not run, and why.</summary>
-internal sealed record RejectedStep(int Index, string Op, string Reason, IReadOnlyList<string>? Suggestions = null);
+/// <param name="Index">The step's position in the proposed plan.</param>
+/// <param name="Op">The operation proposed.</param>
+/// <param name="Reason">Why it was refused.</param>
+/// <param name="Suggestions">Real names close to a wrong one.</param>
+public sealed record RejectedStep(int Index, string Op, string Reason, IReadOnlyList<string>? Suggestions = null);
 
 /// <summary>The outcome of validating a plan: what may run, what was refused, and corrections made (e.g. event-name case).</summary>
 internal sealed record ValidatedPlan(IReadOnlyList<ValidStep> Steps, IReadOnlyList<RejectedStep> Rejected, IReadOnlyList<string> Notes);

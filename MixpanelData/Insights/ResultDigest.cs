@@ -6,7 +6,9 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>A query's answer reduced to a one-line summary with its numbers and a compact JSON digest for the structured result.</summary>
-internal sealed record Digest(string Summary, JsonObject Data);
+/// <param name="Summary">One line with the figures.</param>
+/// <param name="Data">The figures, compactly.</param>
+public sealed record Digest(string Summary, JsonObject Data);
 
 /// <summary>Digests of every result type a plan can produce. Pure: the numbers come straight from the library's result records.</summary>
 internal static class ResultDigest

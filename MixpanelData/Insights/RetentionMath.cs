@@ -6,10 +6,12 @@ namespace MixpanelData.Insights;
 /// <param name="Bucket">The bucket after the born event (1 = D1 with daily units).</param>
 /// <param name="Returned">Members of those cohorts who came back in that bucket.</param>
 /// <param name="Users">Members of those cohorts (the denominator).</param>
-internal sealed record BucketRate(int Bucket, long Returned, long Users)
+public sealed record BucketRate(int Bucket, long Returned, long Users)
 {
+    /// <summary>Returned over users; null with no users.</summary>
     public double? Rate => Users == 0 ? null : (double)Returned / Users;
 
+    /// <summary>e.g. "D7 21.3% (n=1,204)".</summary>
     public string Describe(string unit = "D") => Rate is { } r ? $"{unit}{Bucket} {r:P1} (n={Users:N0})" : $"{unit}{Bucket} n/a (no cohort old enough)";
 }
 

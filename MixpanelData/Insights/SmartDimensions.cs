@@ -11,7 +11,7 @@ internal static class SmartDimensions
     /// left of <paramref name="spend"/> after holding back <paramref name="reserve"/> calls, those left out, and those that
     /// failed (unknown names, failed discovery).
     /// </summary>
-    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(DiscoveryClient discovery, QueryBudget spend, string eventName, string[]? given, int reserve, CancellationToken cancellationToken)
+    public static async Task<(List<Dimension> Chosen, List<SkippedProperty> Skipped, List<SkippedProperty> Failures)> ChooseAsync(DiscoveryClient discovery, QueryBudget spend, string eventName, IReadOnlyList<string>? given, int reserve, CancellationToken cancellationToken)
     {
         var failures = new List<SkippedProperty>();
         var skipped = new List<SkippedProperty>();
@@ -19,7 +19,7 @@ internal static class SmartDimensions
         var seen = properties.Ok ? properties.Value!.Select(p => new PropertySeen(p.Name, p.Count)).ToList() : null;
         var room = Math.Max(0, spend.Limit - spend.Spent - reserve);
         List<Dimension> chosen;
-        if (given is { Length: > 0 })
+        if (given is { Count: > 0 })
         {
             if (seen is null)
             {

@@ -5,10 +5,19 @@ namespace MixpanelData.Insights;
 /// <see cref="PValue"/> are null, and <see cref="NotTestable"/> says why, when the samples are too small for the normal
 /// approximation.
 /// </summary>
-internal sealed record ProportionTest(long SuccessesA, long TotalA, long SuccessesB, long TotalB, double? Z, double? PValue, string? NotTestable)
+/// <param name="SuccessesA">Successes in A.</param>
+/// <param name="TotalA">A's size.</param>
+/// <param name="SuccessesB">Successes in B.</param>
+/// <param name="TotalB">B's size.</param>
+/// <param name="Z">The z statistic.</param>
+/// <param name="PValue">Two-sided p-value.</param>
+/// <param name="NotTestable">Why no test was made.</param>
+public sealed record ProportionTest(long SuccessesA, long TotalA, long SuccessesB, long TotalB, double? Z, double? PValue, string? NotTestable)
 {
+    /// <summary>A's rate.</summary>
     public double RateA => TotalA == 0 ? 0 : (double)SuccessesA / TotalA;
 
+    /// <summary>B's rate.</summary>
     public double RateB => TotalB == 0 ? 0 : (double)SuccessesB / TotalB;
 
     /// <summary>Significant at the 5% level (two-sided).</summary>

@@ -71,3 +71,17 @@ internal static class ClientLlm
         }
     }
 }
+
+/// <summary>The client's model, lent to the library's insights through MCP sampling.</summary>
+internal sealed class SamplingModel(McpServer server) : IInsightsModel
+{
+    public string Name => "client's model";
+
+    public string Source => "client_sampling";
+
+    public async Task<ModelReply> CompleteAsync(ModelPrompt prompt, CancellationToken cancellationToken)
+    {
+        var narrative = await ClientLlm.AskAsync(server, prompt.System, prompt.Prompt, prompt.MaxTokens, cancellationToken).ConfigureAwait(false);
+        return new ModelReply(narrative.Text, narrative.Note);
+    }
+}

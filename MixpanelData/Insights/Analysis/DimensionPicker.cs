@@ -13,8 +13,10 @@ internal sealed record Dimension(string Property, string Kind, double? Coverage,
     public string Expression => $"properties[\"{Property.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"]";
 }
 
-/// <summary>A property left out, and why.</summary>
-internal sealed record SkippedProperty(string Property, string Reason);
+/// <summary>A property left out or failed, and why.</summary>
+/// <param name="Property">The property's name.</param>
+/// <param name="Reason">Why it was not examined, or how its breakdown failed.</param>
+public sealed record SkippedProperty(string Property, string Reason);
 
 /// <summary>The dimensions to examine, in order, and the properties left out.</summary>
 internal sealed record DimensionChoice(IReadOnlyList<Dimension> Chosen, IReadOnlyList<SkippedProperty> Skipped);

@@ -6,19 +6,27 @@ namespace MixpanelData.Insights.Analysis;
 /// The days compared: the drop window and the same weekdays <see cref="WeeksBack"/> and 2 × <see cref="WeeksBack"/>
 /// weeks earlier (one week for windows up to 7 days; for longer windows whole multiples, so the baseline never overlaps it).
 /// </summary>
-internal sealed record DropWindow(DateOnly From, DateOnly To, int WeeksBack)
+/// <param name="From">First day of the window.</param>
+/// <param name="To">Last day of the window.</param>
+/// <param name="WeeksBack">Weeks between the window and the first baseline.</param>
+public sealed record DropWindow(DateOnly From, DateOnly To, int WeeksBack)
 {
+    /// <summary>The window of <paramref name="days"/> days ending <paramref name="last"/>.</summary>
     public static DropWindow Ending(DateOnly last, int days) => new(last.AddDays(1 - days), last, (days + 6) / 7);
 
+    /// <summary>Days in the window.</summary>
     public int Days => To.DayNumber - From.DayNumber + 1;
 
     /// <summary>The first day any series must cover: the start of the older baseline.</summary>
     public DateOnly QueryFrom => From.AddDays(-14 * WeeksBack);
 
+    /// <summary>The same weekdays <see cref="WeeksBack"/> weeks earlier.</summary>
     public (DateOnly From, DateOnly To) Baseline1 => (From.AddDays(-7 * WeeksBack), To.AddDays(-7 * WeeksBack));
 
+    /// <summary>The same weekdays 2 × <see cref="WeeksBack"/> weeks earlier.</summary>
     public (DateOnly From, DateOnly To) Baseline2 => (From.AddDays(-14 * WeeksBack), To.AddDays(-14 * WeeksBack));
 
+    /// <summary>The window and its baselines in words.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd} against the mean of the same weekdays {WeeksBack} and {2 * WeeksBack} week(s) earlier ({Baseline1.From:yyyy-MM-dd}..{Baseline1.To:yyyy-MM-dd} and {Baseline2.From:yyyy-MM-dd}..{Baseline2.To:yyyy-MM-dd})");
 }
@@ -34,8 +42,9 @@ internal sealed record DropWindow(DateOnly From, DateOnly To, int WeeksBack)
 /// Delta over its standard error √(1.5·σ²), where σ² = max(expected, (week1 − week2)²/2, 1): Poisson noise, or the two
 /// baseline weeks' own disagreement when that is larger (so ordinary week-to-week swings are not called drops).
 /// </param>
-internal sealed record Comparison(double Actual, double Week1, double Week2, double Expected, double Delta, double? Relative, double Z)
+public sealed record Comparison(double Actual, double Week1, double Week2, double Expected, double Delta, double? Relative, double Z)
 {
+    /// <summary>The comparison of <paramref name="actual"/> with the two baseline counts.</summary>
     public static Comparison Of(double actual, double week1, double week2)
     {
         var expected = (week1 + week2) / 2;
@@ -44,6 +53,7 @@ internal sealed record Comparison(double Actual, double Week1, double Week2, dou
         return new Comparison(actual, week1, week2, expected, delta, expected > 0 ? delta / expected : null, delta / Math.Sqrt(1.5 * variance));
     }
 
+    /// <summary>The comparison of what is left of <paramref name="a"/> without <paramref name="b"/> (e.g. a dimension without its top segment).</summary>
     public static Comparison operator -(Comparison a, Comparison b) => Of(a.Actual - b.Actual, a.Week1 - b.Week1, a.Week2 - b.Week2);
 
     /// <summary><c>drop</c> (z ≤ −3), <c>possible_drop</c> (−3 &lt; z ≤ −2), <c>rise</c> (z ≥ 2) or <c>no_significant_change</c>.</summary>
@@ -51,30 +61,42 @@ internal sealed record Comparison(double Actual, double Week1, double Week2, dou
 }
 
 /// <summary>One segment of one dimension in the drop window.</summary>
+/// <param name="Dimension">The property broken down by.</param>
+/// <param name="Segment">The property's value (<c>(not set)</c> for none).</param>
+/// <param name="Change">The segment's window against its baseline.</param>
 /// <param name="Contribution">Its share of the events lost by the dimension's falling segments (0 for segments that did not fall).</param>
-internal sealed record SegmentChange(string Dimension, string Segment, Comparison Change, double Contribution)
+public sealed record SegmentChange(string Dimension, string Segment, Comparison Change, double Contribution)
 {
     /// <summary>Segments of other dimensions with exactly the same counts (the same events, e.g. <c>platform</c> = web and <c>mp_lib</c> = web).</summary>
     public IReadOnlyList<string> SameAs { get; init; } = [];
 
+    /// <summary>Events lost against the baseline (0 for a rise).</summary>
     public double Lost => Math.Max(0, -Change.Delta);
 
+    /// <summary>Whether it fell significantly (z ≤ −2).</summary>
     public bool Significant => Change.Z <= -2;
 }
 
 /// <summary>What one dimension's breakdown says.</summary>
+/// <param name="Dimension">The property broken down by.</param>
+/// <param name="Total">The sum of its segments against their baseline.</param>
 /// <param name="Status"><c>ok</c>; <c>rotating</c> when its values change between baseline and window (values absent from either baseline week carry over 20% of the window — releases, campaigns), so its week-over-week deltas are not comparable; <c>high_cardinality</c> when it had more values than the breakdown keeps.</param>
 /// <param name="Note">Why it is not ranked, when it is not.</param>
 /// <param name="Segments">Falling segments, most events lost first (at most five), then the largest risers.</param>
-internal sealed record DimensionResult(string Dimension, string Status, string? Note, Comparison Total, IReadOnlyList<SegmentChange> Segments);
+public sealed record DimensionResult(string Dimension, string Status, string? Note, Comparison Total, IReadOnlyList<SegmentChange> Segments);
 
 /// <summary>The conclusion: which segment explains the drop, and how sure.</summary>
+/// <param name="Dimension">The dimension of the explaining segment, if any.</param>
+/// <param name="Segment">The explaining segment, if any.</param>
+/// <param name="Summary">The conclusion in words, with its figures.</param>
+/// <param name="ShareOfNetDrop">The segment's share of the total's net drop, when the total dropped.</param>
+/// <param name="Rest">The rest of the segment's dimension against its baseline.</param>
 /// <param name="Confidence">
 /// <c>high</c>: the segment fell with z ≤ −3, carries ≥ 75% of its dimension's lost events, and the rest of the
 /// dimension did not fall (z &gt; −2). <c>medium</c>: z ≤ −2 and ≥ 50% of the lost events. <c>none</c>: no segment fell
 /// significantly, or none dominates.
 /// </param>
-internal sealed record Explanation(string? Dimension, string? Segment, string Confidence, string Summary, double? ShareOfNetDrop, Comparison? Rest);
+public sealed record Explanation(string? Dimension, string? Segment, string Confidence, string Summary, double? ShareOfNetDrop, Comparison? Rest);
 
 /// <summary>
 /// The pure arithmetic of <c>diagnose_metric_drop</c>: each series is summed over the window and the two baseline

@@ -5,33 +5,56 @@ namespace MixpanelData.Insights.Analysis;
 
 /// <summary>One step of the overall funnel.</summary>
 /// <param name="Step">1-based.</param>
+/// <param name="Event">The step's event (or label).</param>
+/// <param name="Count">Users who reached it.</param>
+/// <param name="OverallConversion">From step 1.</param>
 /// <param name="Conversion">From the previous step (1 for step 1).</param>
 /// <param name="Lost">Users who reached the previous step but not this one.</param>
 /// <param name="AverageHoursFromPrevious">Mean hours from the previous step, when the funnel result carries times.</param>
-internal sealed record StepSummary(int Step, string Event, long Count, double Conversion, double OverallConversion, long Lost, double? AverageHoursFromPrevious);
+public sealed record StepSummary(int Step, string Event, long Count, double Conversion, double OverallConversion, long Lost, double? AverageHoursFromPrevious);
 
 /// <summary>A segment's conversion at one transition (previous step → step) against the rest of its dimension.</summary>
+/// <param name="Dimension">The property broken down by.</param>
+/// <param name="Segment">The property's value.</param>
+/// <param name="Step">The 1-based step reached.</param>
+/// <param name="Converted">Of them, users who reached the step.</param>
+/// <param name="RestEntered">Users of the other segments at the previous step.</param>
 /// <param name="Entered">Users of the segment at the previous step (the sample size).</param>
 /// <param name="Rate">Of them, the share reaching the step.</param>
 /// <param name="RestRate">The same for all other segments of the dimension together.</param>
 /// <param name="Z">Two-proportion z of the segment against the rest (pooled standard error).</param>
-internal sealed record SegmentRate(string Dimension, string Segment, int Step, long Entered, long Converted, double Rate, long RestEntered, double RestRate, double Z)
+public sealed record SegmentRate(string Dimension, string Segment, int Step, long Entered, long Converted, double Rate, long RestEntered, double RestRate, double Z)
 {
+    /// <summary>The segment's rate minus the rest's.</summary>
     public double Gap => Rate - RestRate;
 }
 
 /// <summary>Best and worst segments of one dimension at one transition (segments with at least the minimum sample).</summary>
-internal sealed record StepSegments(int Step, string Transition, SegmentRate? Best, SegmentRate? Worst);
+/// <param name="Step">The 1-based step reached.</param>
+/// <param name="Transition">Previous step → step.</param>
+/// <param name="Best">The best segment there, if any has the sample.</param>
+/// <param name="Worst">The worst segment there.</param>
+public sealed record StepSegments(int Step, string Transition, SegmentRate? Best, SegmentRate? Worst);
 
 /// <summary>A segment's own weakest transition.</summary>
-internal sealed record SegmentWorstStep(string Segment, int Step, string Transition, double Rate, long Entered);
+/// <param name="Segment">The property's value.</param>
+/// <param name="Step">The 1-based step reached.</param>
+/// <param name="Transition">Previous step → step.</param>
+/// <param name="Rate">The segment's conversion there.</param>
+/// <param name="Entered">The segment's users at the previous step.</param>
+public sealed record SegmentWorstStep(string Segment, int Step, string Transition, double Rate, long Entered);
 
 /// <summary>One dimension of the report.</summary>
-internal sealed record FunnelDimension(string Dimension, IReadOnlyList<StepSegments> Steps, IReadOnlyList<SegmentWorstStep> WorstStepPerSegment, int SegmentsBelowMinimum);
+/// <param name="Dimension">The property broken down by.</param>
+/// <param name="Steps">Best and worst segments per transition.</param>
+/// <param name="WorstStepPerSegment">Each segment's weakest transition.</param>
+/// <param name="SegmentsBelowMinimum">Segments too small to compare anywhere.</param>
+public sealed record FunnelDimension(string Dimension, IReadOnlyList<StepSegments> Steps, IReadOnlyList<SegmentWorstStep> WorstStepPerSegment, int SegmentsBelowMinimum);
 
 /// <summary>A recommendation and the figures it rests on.</summary>
+/// <param name="Text">The recommendation, citing its figures.</param>
 /// <param name="PotentialUsers">Users who would complete the funnel if the gap were closed (estimate, see the rules); null for general ones.</param>
-internal sealed record Recommendation(string Text, double? PotentialUsers);
+public sealed record Recommendation(string Text, double? PotentialUsers);
 
 /// <summary>
 /// The pure arithmetic of <c>funnel_optimization_report</c>. Rules:

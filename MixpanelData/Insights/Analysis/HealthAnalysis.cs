@@ -25,18 +25,30 @@ internal sealed record HealthPeriods(DateOnly From, DateOnly To)
 }
 
 /// <summary>A metric in the period and the previous one.</summary>
+/// <param name="Name">The metric, e.g. <c>D7</c> or <c>sign-ups</c>.</param>
+/// <param name="Current">Its value in the period.</param>
+/// <param name="Previous">Its value in the previous period.</param>
+/// <param name="Detail">What exactly was measured.</param>
 /// <param name="Change">(current − previous) / previous; null when either is missing or previous is 0.</param>
-internal sealed record HealthMetric(string Name, double? Current, double? Previous, double? Change, string Detail)
+public sealed record HealthMetric(string Name, double? Current, double? Previous, double? Change, string Detail)
 {
+    /// <summary>The metric with its change computed.</summary>
     public static HealthMetric Of(string name, double? current, double? previous, string detail) =>
         new(name, current, previous, current is { } c && previous is { } p && p != 0 ? (c - p) / p : null, detail);
 }
 
 /// <summary>One AARRR pillar: its metrics and score (null when none of its metrics can be compared).</summary>
-internal sealed record HealthPillar(string Pillar, IReadOnlyList<HealthMetric> Metrics, double? Score, string? Note);
+/// <param name="Pillar">acquisition, activation, retention, revenue or referral.</param>
+/// <param name="Metrics">Its metrics.</param>
+/// <param name="Score">The mean of its metrics' scores.</param>
+/// <param name="Note">What could not be measured, and why.</param>
+public sealed record HealthPillar(string Pillar, IReadOnlyList<HealthMetric> Metrics, double? Score, string? Note);
 
 /// <summary>The overall score and its label.</summary>
-internal sealed record HealthScore(double? Score, string Label, IReadOnlyList<string> Flags);
+/// <param name="Score">The mean of the pillars' scores (0-100).</param>
+/// <param name="Label">improving, stable or declining.</param>
+/// <param name="Flags">Metrics down 10% or more.</param>
+public sealed record HealthScore(double? Score, string Label, IReadOnlyList<string> Flags);
 
 /// <summary>
 /// The pure parts of <c>product_health_dashboard</c>: choosing the events that play each AARRR role from their names
