@@ -119,6 +119,23 @@ public sealed class InsightsClientTests
         Assert.That(health.Spend.Spent, Is.LessThanOrEqualTo(12));
     }
 
+    [Test]
+    public async Task Guided_AcquisitionOverSevenDays_CountsTheSignUpsOfThePeriodAndTheOneBefore()
+    {
+        var session = _ws.Insights.Guided(new QueryBudget(8));
+
+        var catalog = await session.FocusesAsync();
+        var focus = GuidedSession.Resolve("acquisition", catalog.Value!);
+        var period = GuidedPeriod.Ending(LastDay, 7);
+        var report = await session.RunAsync(focus, period, null);
+
+        var current = await TotalAsync(focus.Event, period.From, period.To);
+        Assert.That(focus.Event, Is.EqualTo("Sign Up"));
+        Assert.That(report.Findings[0], Does.StartWith($"Sign Up: {current.ToString("N0", CultureInfo.CurrentCulture)} in {period}"));
+        Assert.That(session.Budget.Spent, Is.LessThanOrEqualTo(8));
+        Assert.That(GuidedSession.Plan(focus, period, null).Select(c => c.Tool), Has.All.EqualTo("segmentation"));
+    }
+
     /// <summary>A model that answers from a script: a plan first, then a narrative (null: declines).</summary>
     private sealed class ScriptedModel(string plan, string? narrative) : IInsightsModel
     {

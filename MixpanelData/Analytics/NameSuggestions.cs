@@ -4,7 +4,7 @@ namespace MixpanelData.Analytics;
 /// Finds the names closest to a misspelt one: exact ignoring case first, then containment, then edit distance. The one
 /// matcher of names typed by people or models against the project's real names (analytics errors, query errors, insights).
 /// </summary>
-internal static class NameSuggestions
+public static class NameSuggestions
 {
     /// <summary>The one candidate equal to <paramref name="name"/> ignoring case, spacing and punctuation, or null when none or several are.</summary>
     public static string? Resolve(string name, IEnumerable<string> candidates)
@@ -14,6 +14,7 @@ internal static class NameSuggestions
         return matches.Count == 1 ? matches[0] : null;
     }
 
+    /// <summary>Up to <paramref name="max"/> of <paramref name="candidates"/> closest to <paramref name="name"/>, best first; none when nothing is close.</summary>
     public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 5)
     {
         var wanted = Normalise(name);

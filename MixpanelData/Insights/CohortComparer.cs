@@ -72,11 +72,7 @@ internal sealed class CohortComparer(InsightSources sources)
     {
         ArgumentNullException.ThrowIfNull(request);
         InsightArguments.Range(request.Budget, 5, 40, "budget");
-        var (from, to) = (request.From, request.To);
-        if (from > to)
-        {
-            throw new ArgumentException($"from_date {from:yyyy-MM-dd} is after to_date {to:yyyy-MM-dd}; swap them.");
-        }
+        var (from, to) = InsightArguments.Days(request.From, request.To);
 
         var specA = Spec(request.CohortA, "cohort_a");
         var specB = Spec(request.CohortB, "cohort_b");

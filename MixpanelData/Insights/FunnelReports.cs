@@ -72,11 +72,7 @@ internal sealed class FunnelReports(InsightSources sources)
         ArgumentNullException.ThrowIfNull(request);
         InsightArguments.Range(request.Budget, 3, 30, "budget");
         InsightArguments.Range(request.MinSample, 10, 1_000_000, "min_sample");
-        var (from, to) = (request.From, request.To);
-        if (from > to)
-        {
-            throw new ArgumentException($"from_date {from:yyyy-MM-dd} is after to_date {to:yyyy-MM-dd}; swap them.");
-        }
+        var (from, to) = InsightArguments.Days(request.From, request.To);
 
         var spend = new QueryBudget(request.Budget);
 

@@ -5,12 +5,21 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>The kinds of product goal a GQM investigation recognises.</summary>
-internal enum GoalCategory
+public enum GoalCategory
 {
+    /// <summary>Users coming back.</summary>
     Retention,
+
+    /// <summary>New users reaching value.</summary>
     Activation,
+
+    /// <summary>Purchases and upgrades.</summary>
     Conversion,
+
+    /// <summary>How much and how often users use the product.</summary>
     Engagement,
+
+    /// <summary>More users and activity.</summary>
     Growth,
 }
 
@@ -31,7 +40,10 @@ internal enum GqmMeasure
 }
 
 /// <summary>The goal's category, with the words that decided it.</summary>
-internal sealed record GoalClassification(GoalCategory Category, IReadOnlyList<string> Matched, bool Assumed);
+/// <param name="Category">The category.</param>
+/// <param name="Matched">The goal's words that decided it.</param>
+/// <param name="Assumed">No category word was found, so the category is assumed.</param>
+public sealed record GoalClassification(GoalCategory Category, IReadOnlyList<string> Matched, bool Assumed);
 
 /// <summary>One query a question needs; questions sharing a <see cref="Key"/> share one call.</summary>
 internal sealed record GqmQuery(string Key, string Purpose, object Request);

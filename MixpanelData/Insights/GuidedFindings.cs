@@ -4,7 +4,9 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>What a guided analysis found: sentences for the user, and the numbers behind them.</summary>
-internal sealed record GuidedReport(IReadOnlyList<string> Findings, object Metrics);
+/// <param name="Findings">The sentences, with their figures.</param>
+/// <param name="Metrics">The figures behind them.</param>
+public sealed record GuidedReport(IReadOnlyList<string> Findings, object Metrics);
 
 /// <summary>
 /// Runs a guided analysis's planned queries through the call's budget and turns the answers into findings:

@@ -5,7 +5,7 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>What a guided analysis looks at.</summary>
-internal enum FocusKind
+public enum FocusKind
 {
     /// <summary>New users: the sign-up event's trend and where it comes from.</summary>
     Acquisition,
@@ -29,10 +29,12 @@ internal enum FocusKind
 /// <param name="Kind">The kind of analysis.</param>
 /// <param name="Event">The event analysed (acquisition, monetisation, event), born on (retention) or entering the funnel (activation); segments are its properties.</param>
 /// <param name="FunnelId">The saved funnel, for activation.</param>
-internal sealed record FocusOption(string Value, string Title, FocusKind Kind, string Event, long? FunnelId = null);
+public sealed record FocusOption(string Value, string Title, FocusKind Kind, string Event, long? FunnelId = null);
 
 /// <summary>The focuses a project offers and its event names (to resolve a focus named as an event).</summary>
-internal sealed record FocusCatalog(IReadOnlyList<FocusOption> Options, IReadOnlyList<string> EventNames);
+/// <param name="Options">The focuses.</param>
+/// <param name="EventNames">The project's events.</param>
+public sealed record FocusCatalog(IReadOnlyList<FocusOption> Options, IReadOnlyList<string> EventNames);
 
 /// <summary>
 /// The focuses a project offers, derived from its real events, top events and saved funnels: acquisition needs a

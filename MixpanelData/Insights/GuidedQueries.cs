@@ -5,18 +5,29 @@ using MixpanelData.Queries;
 namespace MixpanelData.Insights;
 
 /// <summary>The analysed days (ending at the last complete UTC day) and the same number of days just before.</summary>
-internal sealed record GuidedPeriod(int Days, DateOnly From, DateOnly To, DateOnly PreviousFrom, DateOnly PreviousTo)
+/// <param name="Days">Days analysed.</param>
+/// <param name="From">First day.</param>
+/// <param name="To">Last day.</param>
+/// <param name="PreviousFrom">First day of the period before.</param>
+/// <param name="PreviousTo">Last day of the period before.</param>
+public sealed record GuidedPeriod(int Days, DateOnly From, DateOnly To, DateOnly PreviousFrom, DateOnly PreviousTo)
 {
-    public static readonly int[] Choices = [7, 30, 90];
+    /// <summary>The periods offered, in days.</summary>
+    public static IReadOnlyList<int> Choices { get; } = [7, 30, 90];
 
+    /// <summary>The <paramref name="days"/> days ending <paramref name="lastDay"/>, and as many before.</summary>
     public static GuidedPeriod Ending(DateOnly lastDay, int days) =>
         new(days, lastDay.AddDays(1 - days), lastDay, lastDay.AddDays(1 - (2 * days)), lastDay.AddDays(-days));
 
+    /// <inheritdoc />
     public override string ToString() => $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd}";
 }
 
 /// <summary>A primitive tool call a guided analysis makes, written as the MCP call that reproduces it.</summary>
-internal sealed record PrimitiveCall(string Tool, IReadOnlyDictionary<string, object?> Arguments, string Purpose);
+/// <param name="Tool">The MCP tool.</param>
+/// <param name="Arguments">Its arguments.</param>
+/// <param name="Purpose">What it is run for.</param>
+public sealed record PrimitiveCall(string Tool, IReadOnlyDictionary<string, object?> Arguments, string Purpose);
 
 /// <summary>One query of a guided analysis: the primitive call it equals, and how the server runs it through the library.</summary>
 internal sealed record PlannedQuery(PrimitiveCall Call, Func<QueryClient, CancellationToken, Task<object>> Run);

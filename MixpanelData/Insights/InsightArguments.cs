@@ -10,4 +10,8 @@ internal static class InsightArguments
             throw new ArgumentException($"{name} must be between {min} and {max}, not {value}.");
         }
     }
+
+    /// <summary>The range, refused when reversed.</summary>
+    public static (DateOnly From, DateOnly To) Days(DateOnly from, DateOnly to) =>
+        from > to ? throw new ArgumentException($"from_date {from:yyyy-MM-dd} is after to_date {to:yyyy-MM-dd}; swap them.") : (from, to);
 }

@@ -58,6 +58,22 @@ public sealed class InsightsClient
     public Task<CohortComparisonReport> CompareCohortsAsync(CohortComparisonRequest request, CancellationToken cancellationToken = default) =>
         new CohortComparer(Sources).CompareAsync(request, cancellationToken);
 
+    /// <summary>
+    /// Goal–Question–Metric: classifies the goal, derives 3 to 5 questions, maps each to metrics over the project's real
+    /// events and properties and answers it with a query; says which cannot be answered and why. Spends at most <see cref="GqmRequest.Budget"/> Query API calls.
+    /// </summary>
+    /// <exception cref="ArgumentException">The goal is empty or too long, or an option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The project's events could not be listed.</exception>
+    public Task<GqmInvestigation> InvestigateGoalAsync(GqmRequest request, CancellationToken cancellationToken = default) =>
+        new GqmInvestigator(Sources).InvestigateAsync(request, cancellationToken);
+
+    /// <summary>A guided analysis (focus, period, segment) that spends from <paramref name="budget"/>, step by step.</summary>
+    public GuidedSession Guided(QueryBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        return new GuidedSession(Sources, budget);
+    }
+
     /// <summary>The areas the insights read from.</summary>
     internal InsightSources Sources { get; }
 }

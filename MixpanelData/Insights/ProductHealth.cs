@@ -75,11 +75,7 @@ internal sealed class ProductHealth(InsightSources sources)
     {
         ArgumentNullException.ThrowIfNull(request);
         InsightArguments.Range(request.Budget, 4, 30, "budget");
-        var (from, to) = (request.From, request.To);
-        if (from > to)
-        {
-            throw new ArgumentException($"from_date {from:yyyy-MM-dd} is after to_date {to:yyyy-MM-dd}; swap them.");
-        }
+        var (from, to) = InsightArguments.Days(request.From, request.To);
 
         var lastDay = sources.Today.AddDays(-1);
         var periods = new HealthPeriods(from, to);

@@ -5,7 +5,13 @@ namespace MixpanelData.Insights;
 /// activation event, the purchase event and its revenue property, the acquisition-channel and platform properties.
 /// Any of them may be missing; the questions that need a missing one say so.
 /// </summary>
-internal sealed record ProjectRoles(string? Signup, string? Activation, string? Purchase, string? Revenue, string? Channel, string? Platform)
+/// <param name="Signup">The sign-up event.</param>
+/// <param name="Activation">The activation event.</param>
+/// <param name="Purchase">The purchase event.</param>
+/// <param name="Revenue">The purchase event's revenue property.</param>
+/// <param name="Channel">The acquisition-channel property.</param>
+/// <param name="Platform">The platform property.</param>
+public sealed record ProjectRoles(string? Signup, string? Activation, string? Purchase, string? Revenue, string? Channel, string? Platform)
 {
     private static readonly string[][] SignupNames = [["sign", "up"], ["signup"], ["register"], ["registration"], ["create", "account"], ["account", "created"], ["join"]];
     private static readonly string[][] ActivationNames = [["activate"], ["activation"], ["complete", "onboarding"], ["onboarding", "complete"], ["onboard"], ["create", "project"], ["create"], ["first"], ["invite"], ["complete"]];
@@ -15,7 +21,7 @@ internal sealed record ProjectRoles(string? Signup, string? Activation, string? 
     private static readonly string[] PlatformNames = ["platform", "$os", "$browser", "$device", "device", "mp_lib"];
 
     /// <summary>Roles among <paramref name="events"/>; properties from the sign-up event's and purchase event's top properties when known.</summary>
-    public static ProjectRoles Detect(IReadOnlyCollection<string> events, IReadOnlyCollection<string>? signupProperties = null, IReadOnlyCollection<string>? purchaseProperties = null)
+    internal static ProjectRoles Detect(IReadOnlyCollection<string> events, IReadOnlyCollection<string>? signupProperties = null, IReadOnlyCollection<string>? purchaseProperties = null)
     {
         var signup = First(events, SignupNames, exclude: null);
         var activation = First(events, ActivationNames, exclude: signup);

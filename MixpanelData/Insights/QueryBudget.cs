@@ -15,8 +15,11 @@ public sealed record SubQuery(string Purpose, int QueryCalls, string Outcome, st
 public sealed record QuerySpend(int Limit, int Spent, IReadOnlyList<SubQuery> Queries);
 
 /// <summary>What a sub-query returned: a value, or the error that stopped it. Failures are reported, never turned into zeros.</summary>
-internal readonly record struct Outcome<T>(T? Value, string? Error)
+/// <param name="Value">The value, when it ran.</param>
+/// <param name="Error">Why it failed or was skipped.</param>
+public readonly record struct Outcome<T>(T? Value, string? Error)
 {
+    /// <summary>Whether it ran.</summary>
     public bool Ok => Error is null;
 
     /// <summary>The exception behind <see cref="Error"/>, so a tool can rethrow failures that end the whole call (e.g. an unknown event).</summary>
@@ -46,20 +49,23 @@ internal readonly record struct Outcome<T>(T? Value, string? Error)
 /// </summary>
 /// <param name="limit">The most Query API calls the whole tool call may send.</param>
 /// <param name="alreadySpent">Calls already sent by earlier rounds of the same tool call (input-required retries).</param>
-internal sealed class QueryBudget(int limit, int alreadySpent = 0)
+public sealed class QueryBudget(int limit, int alreadySpent = 0)
 {
     private readonly Lock _gate = new();
     private readonly List<SubQuery> _log = [];
     private int _reserved = alreadySpent;
     private int _spent = alreadySpent;
 
+    /// <summary>The most Query API calls the whole call may send.</summary>
     public int Limit { get; } = limit;
 
     /// <summary>Query API requests really sent so far.</summary>
     public int Spent { get { lock (_gate) { return _spent; } } }
 
+    /// <summary>Every sub-query so far.</summary>
     public IReadOnlyList<SubQuery> Log { get { lock (_gate) { return [.. _log]; } } }
 
+    /// <summary>Sub-queries that failed or were skipped.</summary>
     public IEnumerable<SubQuery> Failures => Log.Where(q => q.Outcome != "ok");
 
     /// <summary>Runs <paramref name="call"/> if <paramref name="cost"/> more calls fit in the budget; otherwise records it as skipped.</summary>

@@ -76,12 +76,8 @@ internal sealed class QuestionAnswerer(InsightSources sources)
         var today = options.Today ?? sources.Today;
         var lastDay = today.AddDays(-1);
         var stated = options.From is not null || options.To is not null;
-        var to = options.To ?? lastDay;
-        var from = options.From ?? to.AddDays(-29);
-        if (from > to)
-        {
-            throw new ArgumentException($"from_date {from:yyyy-MM-dd} is after to_date {to:yyyy-MM-dd}; swap them.");
-        }
+        var end = options.To ?? lastDay;
+        var (from, to) = InsightArguments.Days(options.From ?? end.AddDays(-29), end);
 
         var defaultRange = new DayRange(from, to, stated ? $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd}" : "the last 30 days");
         var queries = new QueryBudget(options.Budget);

@@ -52,16 +52,25 @@ internal static class Statistics
             return new ProportionTest(successesA, totalA, successesB, totalB, null, null, reason);
         }
 
-        var pooled = (double)(successesA + successesB) / (totalA + totalB);
-        var standardError = Math.Sqrt(pooled * (1 - pooled) * ((1.0 / totalA) + (1.0 / totalB)));
-        var difference = ((double)successesA / totalA) - ((double)successesB / totalB);
-        if (standardError == 0)
+        if (PooledZ(successesA, totalA, successesB, totalB) is not { } z)
         {
             return new ProportionTest(successesA, totalA, successesB, totalB, null, null, "no variation in either group");
         }
 
-        var z = difference / standardError;
         return new ProportionTest(successesA, totalA, successesB, totalB, z, Erfc(Math.Abs(z) / Math.Sqrt(2)), null);
+    }
+
+    /// <summary>z of rate A − rate B with the pooled standard error; null when a group is empty or nothing varies.</summary>
+    public static double? PooledZ(long successesA, long totalA, long successesB, long totalB)
+    {
+        if (totalA == 0 || totalB == 0)
+        {
+            return null;
+        }
+
+        var pooled = (double)(successesA + successesB) / (totalA + totalB);
+        var standardError = Math.Sqrt(pooled * (1 - pooled) * ((1.0 / totalA) + (1.0 / totalB)));
+        return standardError == 0 ? null : (((double)successesA / totalA) - ((double)successesB / totalB)) / standardError;
     }
 
     /// <summary>The standard normal distribution function Φ(x).</summary>

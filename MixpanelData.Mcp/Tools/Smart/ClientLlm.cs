@@ -1,11 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using MixpanelData.Insights;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-
-using MixpanelData.Analytics;
-using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

@@ -3,10 +3,6 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-using MixpanelData.Analytics;
-using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
-
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>How the user answered a question put through MCP elicitation.</summary>

@@ -1,9 +1,5 @@
 using ModelContextProtocol.Protocol;
 
-using MixpanelData.Analytics;
-using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
-
 namespace MixpanelData.Mcp.Tools.Smart;
 
 /// <summary>Small builders for elicitation forms (flat objects of primitive fields, as MCP form mode allows).</summary>

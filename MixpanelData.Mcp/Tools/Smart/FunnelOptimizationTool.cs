@@ -1,15 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
-using MixpanelData.Mcp.Hosting;
-
-using MixpanelData.Queries;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-
-using MixpanelData.Analytics;
 using MixpanelData.Insights;
 using MixpanelData.Insights.Analysis;
+using MixpanelData.Mcp.Hosting;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

@@ -1,15 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
+using MixpanelData.Insights;
 using MixpanelData.Mcp.Hosting;
-
-using MixpanelData.Queries;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-
-using MixpanelData.Analytics;
-using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

@@ -1,14 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
+using MixpanelData.Analytics;
 using MixpanelData.Fetching;
+using MixpanelData.Insights;
 using MixpanelData.Mcp.Hosting;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-
-using MixpanelData.Analytics;
-using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

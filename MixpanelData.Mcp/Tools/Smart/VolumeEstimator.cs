@@ -1,9 +1,6 @@
 using System.Globalization;
-using MixpanelData.Queries;
-
-using MixpanelData.Analytics;
 using MixpanelData.Insights;
-using MixpanelData.Insights.Analysis;
+using MixpanelData.Queries;
 
 namespace MixpanelData.Mcp.Tools.Smart;
 

@@ -140,17 +140,7 @@ internal static class FunnelAnalysis
     }
 
     /// <summary>z of p1 − p2 with the pooled standard error; 0 when either side is empty or nothing varies.</summary>
-    public static double TwoProportionZ(long x1, long n1, long x2, long n2)
-    {
-        if (n1 == 0 || n2 == 0)
-        {
-            return 0;
-        }
-
-        var pooled = (double)(x1 + x2) / (n1 + n2);
-        var se = Math.Sqrt(pooled * (1 - pooled) * ((1.0 / n1) + (1.0 / n2)));
-        return se == 0 ? 0 : (((double)x1 / n1) - ((double)x2 / n2)) / se;
-    }
+    public static double TwoProportionZ(long x1, long n1, long x2, long n2) => Statistics.PooledZ(x1, n1, x2, n2) ?? 0;
 
     /// <summary>Recommendations grounded in the figures, largest potential first, each citing its numbers.</summary>
     public static IReadOnlyList<Recommendation> Recommend(IReadOnlyList<string> stepNames, FunnelSteps overall, IReadOnlyList<(string Dimension, IReadOnlyList<FunnelSteps> Segments)> breakdowns, long minSample, int max = 6)
