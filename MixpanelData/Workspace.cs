@@ -8,6 +8,7 @@ using MixpanelData.Emulation;
 using MixpanelData.Emulation.Demo;
 using MixpanelData.Fetching;
 using MixpanelData.Http;
+using MixpanelData.Insights;
 using MixpanelData.Queries;
 using MixpanelData.Storage;
 
@@ -49,7 +50,7 @@ public sealed class Workspace : IAsyncDisposable
     }
 
     /// <summary>The connection and the area clients on it, built together once.</summary>
-    private sealed record Composition(MixpanelConnection Connection, IAppApi AppApi, DiscoveryClient Discovery, QueryClient Query, FetchClient Fetch);
+    private sealed record Composition(MixpanelConnection Connection, IAppApi AppApi, DiscoveryClient Discovery, QueryClient Query, FetchClient Fetch, InsightsClient Insights);
 
     /// <summary>The composition root: the Http core and the Api interfaces in one container per workspace, the area clients on them.</summary>
     private Composition Compose()
@@ -68,7 +69,8 @@ public sealed class Workspace : IAsyncDisposable
             () => Local,
             new FetchClient.FetchScope(_options.TimeProvider, MixpanelResilience.StreamRetry(connection.Options, FetchSettings.IsBrokenStream), connection.Options.Retry.MaxRetries,
                 async ct => (await connection.Context.TargetAsync(ct).ConfigureAwait(false)).RateLimiter));
-        return new Composition(connection, appApi, discovery, query, fetch);
+        var insights = new InsightsClient(new InsightSources(discovery, query, fetch, () => Local, _options.TimeProvider));
+        return new Composition(connection, appApi, discovery, query, fetch, insights);
     }
 
     /// <summary>Events, properties, saved funnels, cohorts and reports of the project.</summary>
@@ -79,6 +81,9 @@ public sealed class Workspace : IAsyncDisposable
 
     /// <summary>Raw events and profiles, streamed or fetched into <see cref="Local"/>.</summary>
     public FetchClient Fetch => _composition.Value.Fetch;
+
+    /// <summary>Answers composed from the other areas: plain questions, metric drops, funnel and health reports, cohort comparisons.</summary>
+    public InsightsClient Insights => _composition.Value.Insights;
 
     /// <summary>The account in use (its <c>ToString()</c> never shows the secret).</summary>
     public MixpanelAccount Account { get; }
@@ -196,6 +201,13 @@ public sealed class Workspace : IAsyncDisposable
         return new MixpanelTarget(options.Credentials, options.Endpoints, options.PrimaryHandler, limiter, OwnsRateLimiter: false);
     }
 
+    /// <summary>Every request sent counts in the open <see cref="ApiCallMeter"/> scopes, then goes to the caller's own hook.</summary>
+    private void RecordCall(ApiCallSent call)
+    {
+        ApiCallMeter.Record(call);
+        _options.OnApiCall?.Invoke(call);
+    }
+
     private MixpanelClientOptions ClientOptions(MixpanelEndpoints endpoints)
     {
         var headers = new Dictionary<string, string>(Account.Headers, StringComparer.OrdinalIgnoreCase);
@@ -213,7 +225,7 @@ public sealed class Workspace : IAsyncDisposable
             PrimaryHandler = _options.PrimaryHandler,
             MaxRateLimitWait = _options.MaxRateLimitWait,
             OnRateLimitWait = _options.OnRateLimitWait,
-            OnApiCall = _options.OnApiCall,
+            OnApiCall = RecordCall,
             RateLimits = _options.RateLimits,
             Retry = _options.Retry,
             TimeProvider = _options.TimeProvider,

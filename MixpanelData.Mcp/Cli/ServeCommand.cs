@@ -43,7 +43,6 @@ internal static class ServeCommand
             ExtraHeaders = settings.Headers,
             MaxRateLimitWait = TimeSpan.FromMinutes(5),
             OnRateLimitWait = Filters.RateLimitNoticeFilter.Report,
-            OnApiCall = Filters.ApiCallMeter.Record,
             Store = account is null ? null : new LocalStoreOptions
             {
                 Path = settings.DatabasePath,

@@ -41,26 +41,26 @@ internal static class McpComposition
             options.ServerInfo = new Implementation { Name = "mp_mcp", Version = Version };
             options.ServerInstructions = Instructions(workspaces.Current.IsDemo);
         });
-        builder.WithTools<WorkspaceTools>()
-            .WithTools<DiscoveryTools>()
-            .WithTools<LiveQueryTools>()
-            .WithTools<LocalTools>()
-            .WithTools<LocalAnalyticsTools>()
-            .WithTools<FetchTools>()
-            .WithTools<AccountTools>()
-            .WithTools<SafeLargeFetchTool>()
-            .WithTools<GuidedAnalysisTool>()
-            .WithTools<DiagnoseMetricDropTool>()
-            .WithTools<FunnelOptimizationTool>()
-            .WithTools<ProductHealthDashboardTool>()
-            .WithTools<AskMixpanelTool>()
-            .WithTools<CohortComparisonTool>()
-            .WithTools<GqmInvestigationTool>()
-            .WithTools<ToolsetTools>();
-        builder.WithResources<WorkspaceResources>()
-            .WithResources<AnalysisResources>()
-            .WithResources(SkillResources.Create())
-            .WithPrompts<AnalysisPrompts>();
+        builder.WithDeferredTools<WorkspaceTools>()
+            .WithDeferredTools<DiscoveryTools>()
+            .WithDeferredTools<LiveQueryTools>()
+            .WithDeferredTools<LocalTools>()
+            .WithDeferredTools<LocalAnalyticsTools>()
+            .WithDeferredTools<FetchTools>()
+            .WithDeferredTools<AccountTools>()
+            .WithDeferredTools<SafeLargeFetchTool>()
+            .WithDeferredTools<GuidedAnalysisTool>()
+            .WithDeferredTools<DiagnoseMetricDropTool>()
+            .WithDeferredTools<FunnelOptimizationTool>()
+            .WithDeferredTools<ProductHealthDashboardTool>()
+            .WithDeferredTools<AskMixpanelTool>()
+            .WithDeferredTools<CohortComparisonTool>()
+            .WithDeferredTools<GqmInvestigationTool>()
+            .WithDeferredTools<ToolsetTools>();
+        builder.WithDeferredResources<WorkspaceResources>()
+            .WithDeferredResources<AnalysisResources>()
+            .WithDeferredResources(SkillResources.Create())
+            .WithDeferredPrompts<AnalysisPrompts>();
         if (settings.ConformanceFixtures)
         {
             builder.AddConformanceFixtures();
@@ -88,7 +88,8 @@ internal static class McpComposition
     /// <summary>
     /// Removes tools outside the chosen toolsets, and destructive tools in read-only mode; in progressive mode holds back
     /// the tools of toolsets not enabled yet (<see cref="ToolsetCatalog"/>), and otherwise drops the <c>toolsets</c> tool.
-    /// Every input schema is made compact (<see cref="ToolSchemas.Compact"/>). Resources follow the toolset of
+    /// Tools, resources and prompts are all registered deferred (<see cref="DeferredRegistration"/>), so this reads only
+    /// what their attributes say: nothing is created here (each is created on its first listing or use). Resources follow the toolset of
     /// their class: the workspace, schema and skill resources have none and are always there (they only read); the
     /// analysis resources belong to <c>live</c> because each read spends Query API budget. Every resource is read-only, so
     /// read-only mode hides none. Prompts are always offered.
@@ -97,13 +98,12 @@ internal static class McpComposition
     {
         if (options.ToolCollection is { } tools)
         {
-            foreach (var tool in tools.ToList())
+            foreach (var tool in tools.OfType<DeferredTool>().ToList())
             {
-                var toolset = tool.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
+                var toolset = tool.Toolset;
                 var outside = toolset is not null && !settings.Toolsets.Contains(toolset);
-                var destructive = tool.ProtocolTool.Annotations?.DestructiveHint == true && !ReadOnlyCapable.Contains(tool.ProtocolTool.Name);
-                var unneeded = tool.ProtocolTool.Name == "toolsets" && !catalog.Progressive;
-                tool.ProtocolTool.InputSchema = ToolSchemas.Compact(tool.ProtocolTool.InputSchema);
+                var destructive = tool.Destructive && !ReadOnlyCapable.Contains(tool.Name);
+                var unneeded = tool.Name == "toolsets" && !catalog.Progressive;
                 if (outside || unneeded || (settings.ReadOnly && destructive) || (toolset is not null && !catalog.Place(options, tool, toolset)))
                 {
                     tools.Remove(tool);
@@ -113,9 +113,9 @@ internal static class McpComposition
 
         if (options.ResourceCollection is { } resources)
         {
-            foreach (var resource in resources.ToList())
+            foreach (var resource in resources.OfType<DeferredResource>().ToList())
             {
-                var toolset = resource.Metadata.OfType<ToolsetAttribute>().FirstOrDefault()?.Name;
+                var toolset = resource.Toolset;
                 if (toolset is not null && !settings.Toolsets.Contains(toolset))
                 {
                     resources.Remove(resource);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using MixpanelData.Mcp.Hosting;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -21,40 +22,49 @@ internal static class SkillResources
     public static IReadOnlyList<(string Path, string Text)> Load(Assembly? assembly = null)
     {
         assembly ??= typeof(SkillResources).Assembly;
-        var guides = new List<(string, string)>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ManifestPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            using var stream = assembly.GetManifestResourceStream(name);
-            if (stream is null)
-            {
-                continue;
-            }
-
-            using var reader = new StreamReader(stream);
-            guides.Add((name[ManifestPrefix.Length..].Replace('\\', '/'), reader.ReadToEnd()));
-        }
-
-        return guides;
+        return [.. Names(assembly).Select(name => (name[ManifestPrefix.Length..].Replace('\\', '/'), Read(assembly, name)))];
     }
 
-    /// <summary>One resource per embedded guide; none when the assembly embeds none.</summary>
-    public static IEnumerable<McpServerResource> Create(Assembly? assembly = null) => Load(assembly).Select(guide =>
+    /// <summary>
+    /// One resource per embedded guide (none when the assembly embeds none), each made, and its text read, on its first
+    /// listing or read.
+    /// </summary>
+    public static IEnumerable<DeferredResource> Create(Assembly? assembly = null)
     {
-        var uri = UriPrefix + guide.Path;
-        var contents = new TextResourceContents { Uri = uri, MimeType = MimeType, Text = guide.Text };
-        return McpServerResource.Create(
-            () => (ResourceContents)contents,
-            new McpServerResourceCreateOptions
+        assembly ??= typeof(SkillResources).Assembly;
+        return Names(assembly).Select(name =>
+        {
+            var path = name[ManifestPrefix.Length..].Replace('\\', '/');
+            var uri = UriPrefix + path;
+            return new DeferredResource(uri, toolset: null, () =>
             {
-                UriTemplate = uri,
-                Name = "skill_" + Path.ChangeExtension(guide.Path, null).Replace('/', '_').Replace('-', '_').ToLowerInvariant(),
-                Title = Title(guide.Text) ?? guide.Path,
-                Description = guide.Path == "SKILL.md"
-                    ? "How to analyse Mixpanel with this server: which tools and resources to use when. Start here; it links the references."
-                    : $"Skill reference: {Title(guide.Text) ?? guide.Path}.",
-                MimeType = MimeType,
+                var text = Read(assembly, name);
+                var contents = new TextResourceContents { Uri = uri, MimeType = MimeType, Text = text };
+                return McpServerResource.Create(
+                    () => (ResourceContents)contents,
+                    new McpServerResourceCreateOptions
+                    {
+                        UriTemplate = uri,
+                        Name = "skill_" + Path.ChangeExtension(path, null).Replace('/', '_').Replace('-', '_').ToLowerInvariant(),
+                        Title = Title(text) ?? path,
+                        Description = path == "SKILL.md"
+                            ? "How to analyse Mixpanel with this server: which tools and resources to use when. Start here; it links the references."
+                            : $"Skill reference: {Title(text) ?? path}.",
+                        MimeType = MimeType,
+                    });
             });
-    });
+        }).ToList();
+    }
+
+    private static IEnumerable<string> Names(Assembly assembly) =>
+        assembly.GetManifestResourceNames().Where(n => n.StartsWith(ManifestPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"Embedded skill guide {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     // The first markdown heading, without the hashes.
     private static string? Title(string markdown) =>

@@ -34,13 +34,15 @@ internal sealed class ToolsetCatalog(bool progressive, IReadOnlyList<string> con
     /// <returns>Whether the tool stays listed.</returns>
     public bool Place(McpServerOptions options, McpServerTool tool, string toolset)
     {
-        _names.GetOrAdd(toolset, _ => new(StringComparer.Ordinal))[tool.ProtocolTool.Name] = 0;
+        // The primitive's id is its name, known without creating a deferred tool.
+        var name = ((IMcpServerPrimitive)tool).Id;
+        _names.GetOrAdd(toolset, _ => new(StringComparer.Ordinal))[name] = 0;
         if (IsEnabled(toolset))
         {
             return true;
         }
 
-        _held.GetOrCreateValue(options)[tool.ProtocolTool.Name] = tool;
+        _held.GetOrCreateValue(options)[name] = tool;
         return false;
     }
 

@@ -1,8 +1,20 @@
 namespace MixpanelData.Analytics;
 
-/// <summary>Finds the names closest to a misspelt one: exact ignoring case first, then containment, then edit distance.</summary>
-internal static class NameSuggestions
+/// <summary>
+/// Finds the names closest to a misspelt one: exact ignoring case first, then containment, then edit distance. The one
+/// matcher of names typed by people or models against the project's real names (analytics errors, query errors, insights).
+/// </summary>
+public static class NameSuggestions
 {
+    /// <summary>The one candidate equal to <paramref name="name"/> ignoring case, spacing and punctuation, or null when none or several are.</summary>
+    public static string? Resolve(string name, IEnumerable<string> candidates)
+    {
+        var wanted = Normalise(name);
+        var matches = candidates.Where(c => Normalise(c) == wanted).Distinct(StringComparer.Ordinal).Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>Up to <paramref name="max"/> of <paramref name="candidates"/> closest to <paramref name="name"/>, best first; none when nothing is close.</summary>
     public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 5)
     {
         var wanted = Normalise(name);

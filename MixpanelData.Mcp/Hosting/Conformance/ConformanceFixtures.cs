@@ -15,9 +15,9 @@ internal static class ConformanceFixtures
     private static readonly string[] Suggestions = ["test", "testing", "test-value", "hello", "world"];
 
     public static IMcpServerBuilder AddConformanceFixtures(this IMcpServerBuilder builder) => builder
-        .WithTools<ConformanceTools>()
-        .WithResources<ConformanceResources>()
-        .WithPrompts<ConformancePrompts>()
+        .WithDeferredTools<ConformanceTools>()
+        .WithDeferredResources<ConformanceResources>()
+        .WithDeferredPrompts<ConformancePrompts>()
         .WithCompleteHandler((context, _) =>
         {
             var typed = context.Params?.Argument.Value ?? string.Empty;

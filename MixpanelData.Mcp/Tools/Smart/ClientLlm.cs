@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MixpanelData.Insights;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -65,5 +66,19 @@ internal static class ClientLlm
         {
             return new Narrative(null, "none", $"The client did not provide a sampled answer ({ex.Message}): summarise the findings above for the user.");
         }
+    }
+}
+
+/// <summary>The client's model, lent to the library's insights through MCP sampling.</summary>
+internal sealed class SamplingModel(McpServer server) : IInsightsModel
+{
+    public string Name => "client's model";
+
+    public string Source => "client_sampling";
+
+    public async Task<ModelReply> CompleteAsync(ModelPrompt prompt, CancellationToken cancellationToken)
+    {
+        var narrative = await ClientLlm.AskAsync(server, prompt.System, prompt.Prompt, prompt.MaxTokens, cancellationToken).ConfigureAwait(false);
+        return new ModelReply(narrative.Text, narrative.Note);
     }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using MixpanelData.Discovery;
+using MixpanelData.Insights;
 using MixpanelData.Mcp.Filters;
 using MixpanelData.Mcp.Hosting;
 using ModelContextProtocol;
@@ -21,8 +21,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
     /// <summary>Discovery (event names, top events, saved funnels, the focus event's properties) plus at most two analysis queries, with room for a funnel name lookup.</summary>
     internal const int QueryBudgetLimit = 8;
 
-    private const string NoSegment = "none";
-    private const int MaxSegmentChoices = 15;
+    private const string NoSegment = GuidedSession.NoSegment;
 
     [McpServerTool(Name = "guided_analysis", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
     [Description("Guided analysis in three questions (elicitation): focus (acquisition, activation, retention, monetisation or a top event, from the project), period (7, 30 or 90 days ending yesterday), segment (a property of the focus event, or none). Given arguments skip their question. Ends in real queries and findings (change vs the previous period, top and bottom segments), at most 8 Query API calls. Without elicitation, returns the choices and the exact next calls.")]
@@ -41,28 +40,27 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
         var rounds = QuestionRounds.From(context);
         var budget = new QueryBudget(QueryBudgetLimit, rounds.EarlierSpend);
         rounds.Track(budget);
-        var workspace = workspaces.Current;
-        var catalog = await GuidedFocus.DiscoverAsync(workspace, budget, cancellationToken).ConfigureAwait(false);
+        var session = workspaces.Current.Insights.Guided(budget);
+        var catalog = await session.FocusesAsync(cancellationToken).ConfigureAwait(false);
         if (!catalog.Ok)
         {
             return ToolErrorFilter.Error($"Could not discover the project's events to offer a focus: {catalog.Error}");
         }
 
-        var flow = new Flow(workspace, context.Server, rounds, budget, catalog.Value!, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1), cancellationToken);
+        var flow = new Flow(session, context.Server, rounds, budget, catalog.Value!, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1), cancellationToken);
         return await flow.RunAsync(Filled(focus), period, Filled(segment)).ConfigureAwait(false);
     }
 
     private static string? Filled(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>One call's walk through the questions.</summary>
-    private sealed class Flow(Workspace workspace, McpServer server, QuestionRounds rounds, QueryBudget budget, FocusCatalog catalog, DateOnly lastDay, CancellationToken cancellationToken)
+    private sealed class Flow(GuidedSession session, McpServer server, QuestionRounds rounds, QueryBudget budget, FocusCatalog catalog, DateOnly lastDay, CancellationToken cancellationToken)
     {
         private readonly List<object> _questions = [];
-        private IReadOnlyList<EventProperty>? _properties;
 
         public async Task<CallToolResult> RunAsync(string? focusArgument, int? periodArgument, string? segmentArgument)
         {
-            var focus = focusArgument is null ? null : GuidedFocus.Resolve(focusArgument, catalog);
+            var focus = focusArgument is null ? null : GuidedSession.Resolve(focusArgument, catalog);
             if (focus is null)
             {
                 if (catalog.Options.Count == 0)
@@ -76,7 +74,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
                     return kind == AnswerKind.Unavailable ? await ChoicesAsync(null, periodArgument, segmentArgument).ConfigureAwait(false) : Stopped(1, "focus", kind, null, null);
                 }
 
-                focus = GuidedFocus.Resolve(value!, catalog);
+                focus = GuidedSession.Resolve(value!, catalog);
             }
 
             var days = periodArgument;
@@ -109,8 +107,8 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
                 segment = value == NoSegment ? null : value;
             }
 
-            var plan = GuidedPlan.For(focus, period, segment);
-            var report = await GuidedFindings.RunAsync(workspace, budget, focus, period, segment, plan, cancellationToken).ConfigureAwait(false);
+            var plan = GuidedSession.Plan(focus, period, segment);
+            var report = await session.RunAsync(focus, period, segment, cancellationToken).ConfigureAwait(false);
             return ToolJson.Result(
                 new
                 {
@@ -120,7 +118,7 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
                     segment,
                     findings = report.Findings,
                     metrics = report.Metrics,
-                    ran = plan.Select(p => p.Call),
+                    ran = plan,
                     questions = _questions,
                     query_budget = budget.Report(),
                 },
@@ -151,48 +149,28 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
             return (AnswerKind.Cancelled, null);
         }
 
-        private async Task<IReadOnlyList<EventProperty>> PropertiesAsync(FocusOption focus)
-        {
-            if (_properties is null)
-            {
-                var found = await budget.RunAsync($"properties of {focus.Event}", 1, ct => workspace.Discovery.PropertiesAsync(focus.Event, 100, ct), cancellationToken).ConfigureAwait(false);
-                _properties = found.Ok ? found.Value! : throw new McpException($"Could not list the properties of {focus.Event} to offer segments: {found.Error}");
-            }
-
-            return _properties;
-        }
-
         private async Task<IReadOnlyList<string>> SegmentChoicesAsync(FocusOption focus)
         {
-            var properties = await PropertiesAsync(focus).ConfigureAwait(false);
-            // The event's own properties first ($-prefixed and mp_ ones are Mixpanel's defaults), each group most frequent first.
-            return [.. properties.Select(p => p.Name).Where(IsDimension).OrderBy(n => n.StartsWith('$') || n.StartsWith("mp_", StringComparison.Ordinal)).Take(MaxSegmentChoices), NoSegment];
-        }
-
-        /// <summary>False for properties that identify rows or carry raw numbers, times and text: breaking down by them says nothing.</summary>
-        private static bool IsDimension(string property)
-        {
-            var name = property.TrimStart('$').ToLowerInvariant();
-            return !(name is "id" or "distinct_id" or "amount" or "revenue" or "price" or "email" or "name" or "first_name" or "last_name"
-                || name.EndsWith("_id", StringComparison.Ordinal) || name.EndsWith("_ms", StringComparison.Ordinal)
-                || name.Contains("url", StringComparison.Ordinal) || name.Contains("time", StringComparison.Ordinal));
+            try
+            {
+                return await session.SegmentChoicesAsync(focus, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new McpException(ex.Message, ex);
+            }
         }
 
         private async Task<string?> ValidateSegmentAsync(FocusOption focus, string segment)
         {
-            if (segment.Equals(NoSegment, StringComparison.OrdinalIgnoreCase))
+            try
             {
-                return null;
+                return await session.ValidateSegmentAsync(focus, segment, cancellationToken).ConfigureAwait(false);
             }
-
-            var properties = await PropertiesAsync(focus).ConfigureAwait(false);
-            if (properties.Any(p => p.Name == segment))
+            catch (InvalidOperationException ex)
             {
-                return segment;
+                throw new McpException(ex.Message, ex);
             }
-
-            var choices = await SegmentChoicesAsync(focus).ConfigureAwait(false);
-            throw new ArgumentException($"segment must be a property of {focus.Event} or none, not '{segment}'. Choices: {string.Join(", ", choices)}.");
         }
 
         /// <summary>Without elicitation: the choices for what is missing, and the exact calls that would finish the analysis.</summary>
@@ -208,12 +186,12 @@ internal sealed class GuidedAnalysisTool(WorkspaceHolder workspaces, TimeProvide
                 {
                     foreach (var seg in segments)
                     {
-                        var plan = GuidedPlan.For(option, GuidedPeriod.Ending(lastDay, p), seg == NoSegment ? null : seg);
+                        var plan = GuidedSession.Plan(option, GuidedPeriod.Ending(lastDay, p), seg == NoSegment ? null : seg);
                         calls.Add(new
                         {
                             tool = "guided_analysis",
                             arguments = new Dictionary<string, object?> { ["focus"] = option.Value, ["period"] = p, ["segment"] = seg },
-                            runs = plan.Select(q => q.Call),
+                            runs = plan,
                         });
                     }
                 }

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using MixpanelData.Analytics;
 using MixpanelData.Fetching;
+using MixpanelData.Insights;
 using MixpanelData.Mcp.Hosting;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -162,7 +164,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
             var unknown = named.Where(e => !known.Contains(e)).ToList();
             if (unknown.Count > 0)
             {
-                throw new ArgumentException($"There is no event named {string.Join(", ", unknown.Select(u => $"'{u}'"))} in this project. Closest: {string.Join(", ", unknown.SelectMany(u => EventNames.Closest(u, names.Value!)).Distinct().Select(n => $"'{n}'"))}. Use list_events to see them all.");
+                throw new ArgumentException($"There is no event named {string.Join(", ", unknown.Select(u => $"'{u}'"))} in this project. Closest: {string.Join(", ", unknown.SelectMany(u => NameSuggestions.Closest(u, names.Value!, 3)).Distinct().Select(n => $"'{n}'"))}. Use list_events to see them all.");
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using ModelContextProtocol.Server;
 
 namespace MixpanelData.Mcp.Tools.Smart;
@@ -19,22 +18,6 @@ internal static class SmartOutput
     /// <summary>The text content: the findings, then the narrative or the note for the host model.</summary>
     public static string Summary(string findings, Narrative narrative) =>
         narrative.Written ? $"{findings}\nNarrative (client model): {narrative.Text}" : $"{findings}\nNote: {narrative.Note}";
-
-    /// <summary>Rethrows the failure of a sub-query the whole call depends on (unknown event, bad argument, API error), so the client gets a tool error that explains it.</summary>
-    public static T Required<T>(Outcome<T> outcome, string what)
-    {
-        if (outcome.Ok)
-        {
-            return outcome.Value!;
-        }
-
-        if (outcome.Failure is { } failure)
-        {
-            ExceptionDispatchInfo.Capture(failure).Throw();
-        }
-
-        throw new ArgumentException($"{what} could not be run: {outcome.Error} Raise budget or narrow the request.");
-    }
 
     public static double Round(double value, int digits = 1) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
 

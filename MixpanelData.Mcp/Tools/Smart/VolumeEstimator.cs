@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixpanelData.Insights;
 using MixpanelData.Queries;
 
 namespace MixpanelData.Mcp.Tools.Smart;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MixpanelData.Discovery;
-using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Insights;
 using MixpanelData.Queries;
 
 namespace MixpanelData.Tests.Mcp.Smart;

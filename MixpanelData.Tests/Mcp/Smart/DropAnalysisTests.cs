@@ -1,4 +1,4 @@
-using MixpanelData.Mcp.Tools.Smart.Analysis;
+using MixpanelData.Insights.Analysis;
 
 namespace MixpanelData.Tests.Mcp.Smart;
 

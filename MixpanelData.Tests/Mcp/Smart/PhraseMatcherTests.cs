@@ -1,4 +1,4 @@
-using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Insights;
 
 namespace MixpanelData.Tests.Mcp.Smart;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Insights;
 using MixpanelData.Queries;
 
 namespace MixpanelData.Tests.Mcp.Smart;

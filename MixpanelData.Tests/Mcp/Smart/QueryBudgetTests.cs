@@ -1,7 +1,7 @@
 using System.Net;
 using MixpanelData.Emulation;
 using MixpanelData.Mcp.Filters;
-using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Insights;
 using MixpanelData.Queries;
 using MixpanelData.Tests.Support;
 
@@ -13,7 +13,7 @@ public sealed class QueryBudgetTests
     [Test]
     public async Task RunAsync_MeasuresSpend_ReportsFailuresAndSkipsWhatWouldExceedTheLimit()
     {
-        await using var ws = Workspace.OpenDemo(await SharedDemo.OptionsAsync(), new WorkspaceOptions { OnApiCall = ApiCallMeter.Record });
+        await using var ws = Workspace.OpenDemo(await SharedDemo.OptionsAsync());
         var emulator = await ws.DemoEmulatorAsync(CancellationToken.None);
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
         var budget = new QueryBudget(4);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MixpanelData.Discovery;
-using MixpanelData.Mcp.Tools.Smart;
+using MixpanelData.Insights;
 
 namespace MixpanelData.Tests.Mcp.Smart;
 

@@ -1,0 +1,113 @@
+using System.Globalization;
+using MixpanelData.Queries;
+
+namespace MixpanelData.Insights;
+
+/// <summary>D1, D7 or D30 retention of two cohorts, with the test of their difference.</summary>
+/// <param name="Day">1, 7 or 30.</param>
+/// <param name="A">Cohort A's rate.</param>
+/// <param name="B">Cohort B's rate.</param>
+/// <param name="Test">The test of their difference.</param>
+public sealed record RetentionContrast(int Day, BucketRate A, BucketRate B, ProportionTest Test);
+
+/// <summary>Activity in one (complete) week: active members of each cohort out of its members, and days active per active member.</summary>
+/// <param name="Week">The week's Monday.</param>
+/// <param name="ActiveA">Members of A active that week.</param>
+/// <param name="MembersA">Members of A.</param>
+/// <param name="DaysA">Days active per active member of A.</param>
+/// <param name="ActiveB">Members of B active that week.</param>
+/// <param name="MembersB">Members of B.</param>
+/// <param name="DaysB">Days active per active member of B.</param>
+/// <param name="Test">The test of the active shares.</param>
+public sealed record ActivityContrast(string Week, long ActiveA, long MembersA, double DaysA, long ActiveB, long MembersB, double DaysB, ProportionTest Test);
+
+/// <summary>One event's volume per member in each cohort.</summary>
+/// <param name="Event">The event.</param>
+/// <param name="TotalA">Its count in A.</param>
+/// <param name="PerMemberA">Per member of A.</param>
+/// <param name="TotalB">Its count in B.</param>
+/// <param name="PerMemberB">Per member of B.</param>
+public sealed record EventContrast(string Event, double TotalA, double PerMemberA, double TotalB, double PerMemberB)
+{
+    /// <summary>A's volume per member over B's.</summary>
+    public double? Ratio => PerMemberB == 0 ? null : PerMemberA / PerMemberB;
+}
+
+/// <summary>The comparisons of two cohorts, from the library's results. Pure, so every figure can be checked by hand.</summary>
+internal static class CohortComparison
+{
+    public static IReadOnlyList<RetentionContrast> Retention(RetentionSegment a, RetentionSegment b, int intervalCount) =>
+        [.. RetentionMath.Milestones.Where(d => d <= intervalCount).Select(d =>
+        {
+            var ra = RetentionMath.At(a, d);
+            var rb = RetentionMath.At(b, d);
+            return new RetentionContrast(d, ra, rb, Statistics.TwoProportions(ra.Returned, ra.Users, rb.Returned, rb.Users));
+        })];
+
+    /// <summary>
+    /// Weekly activity in the last week that lies wholly inside the range (weekly periods start on Mondays): the share of
+    /// members active that week, tested, and the mean active days of those active. Null when no week is complete.
+    /// </summary>
+    public static ActivityContrast? Activity(FrequencyResult a, long membersA, FrequencyResult b, long membersB, DateOnly rangeEnd)
+    {
+        var week = a.Periods
+            .Select(p => p.Date)
+            .Where(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) && start.AddDays(6) <= rangeEnd && start >= a.Query.FromDate)
+            .DefaultIfEmpty()
+            .Max(StringComparer.Ordinal);
+        if (week is null)
+        {
+            return null;
+        }
+
+        var pa = a.Periods.FirstOrDefault(p => p.Date == week);
+        var pb = b.Periods.FirstOrDefault(p => p.Date == week);
+        var activeA = pa is { Counts.Count: > 0 } ? pa.Counts[0] : 0;
+        var activeB = pb is { Counts.Count: > 0 } ? pb.Counts[0] : 0;
+        return new ActivityContrast(
+            week,
+            activeA,
+            membersA,
+            activeA == 0 ? 0 : (double)pa!.Counts.Sum() / activeA,
+            activeB,
+            membersB,
+            activeB == 0 ? 0 : (double)pb!.Counts.Sum() / activeB,
+            Statistics.TwoProportions(Math.Min(activeA, membersA), membersA, Math.Min(activeB, membersB), membersB));
+    }
+
+    public static EventContrast Events(string eventName, double totalA, long membersA, double totalB, long membersB) =>
+        new(eventName, totalA, membersA == 0 ? 0 : totalA / membersA, totalB, membersB == 0 ? 0 : totalB / membersB);
+
+    /// <summary>The findings in words, strongest evidence first; differences without a significant test are said to be so.</summary>
+    public static IReadOnlyList<string> Findings(string nameA, string nameB, IReadOnlyList<RetentionContrast> retention, ActivityContrast? activity, IReadOnlyList<EventContrast> events)
+    {
+        var findings = new List<string>();
+        foreach (var r in retention)
+        {
+            if (r.A.Rate is not { } ra || r.B.Rate is not { } rb)
+            {
+                findings.Add($"D{r.Day} retention cannot be compared: no cohort is old enough (n={r.A.Users:N0} and n={r.B.Users:N0}).");
+                continue;
+            }
+
+            var verdict = !r.Test.Significant
+                ? (r.Test.Z is null ? "cannot tell which retains better" : "no significant difference")
+                : ra >= rb ? $"{nameA} retains better" : $"{nameB} retains better";
+            findings.Add($"D{r.Day}: {verdict} — {ra:P1} (n={r.A.Users:N0}) vs {rb:P1} (n={r.B.Users:N0}); {r.Test.Describe()}.");
+        }
+
+        if (activity is not null)
+        {
+            findings.Add($"Week of {activity.Week}: {activity.Test.RateA:P1} of {activity.MembersA:N0} members active ({activity.DaysA:0.00} days each) vs {activity.Test.RateB:P1} of {activity.MembersB:N0} ({activity.DaysB:0.00} days each); {activity.Test.Describe()}.");
+        }
+
+        var compared = events.Where(e => e.Ratio is not null).ToList();
+        if (compared.Count > 0)
+        {
+            findings.Add("Events per member (A vs B; not tested, per-user counts are heavy-tailed): "
+                + string.Join(", ", compared.Select(e => $"{e.Event} {e.PerMemberA:0.00} vs {e.PerMemberB:0.00} ({e.Ratio:0.00}×)")) + ".");
+        }
+
+        return findings;
+    }
+}

@@ -1,0 +1,21 @@
+using MixpanelData.Discovery;
+using MixpanelData.Fetching;
+using MixpanelData.Queries;
+using MixpanelData.Storage;
+
+namespace MixpanelData.Insights;
+
+/// <summary>
+/// The areas an insight reads from, injected by the workspace: Insights composes them through their own APIs and
+/// never reaches back into the workspace, the Api interfaces or the Http core.
+/// </summary>
+/// <param name="Discovery">Events, properties, saved funnels and cohorts.</param>
+/// <param name="Query">Live Query API calls.</param>
+/// <param name="Fetch">Export and Engage streams (cohort members, exact distinct users).</param>
+/// <param name="Local">The local store, opened on first use.</param>
+/// <param name="Time">The clock that says which day is "yesterday".</param>
+internal sealed record InsightSources(DiscoveryClient Discovery, QueryClient Query, FetchClient Fetch, Func<LocalStore> Local, TimeProvider Time)
+{
+    /// <summary>Today (UTC).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+}
