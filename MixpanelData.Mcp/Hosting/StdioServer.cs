@@ -33,7 +33,8 @@ internal static class StdioServer
         await using var provider = services.BuildServiceProvider();
         var loggers = provider.GetRequiredService<ILoggerFactory>();
         var options = provider.GetRequiredService<IOptions<McpServerOptions>>().Value;
-        await using var transport = new StreamServerTransport(drain.Input(Console.OpenStandardInput()), Console.OpenStandardOutput(), options.ServerInfo?.Name, loggers);
+        // Not disposed here, as under the host: disposing waits for the pending read of stdin, which only the client's end of input ends.
+        var transport = new StreamServerTransport(drain.Input(Console.OpenStandardInput()), Console.OpenStandardOutput(), options.ServerInfo?.Name, loggers);
         await using var server = McpServer.Create(transport, options, loggers, provider);
         try
         {
