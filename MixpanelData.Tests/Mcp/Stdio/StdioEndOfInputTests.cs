@@ -7,7 +7,8 @@ namespace MixpanelData.Tests.Mcp.Stdio;
 /// <summary>
 /// <c>mp_mcp --demo</c> over stdio as a real process, fed raw JSON-RPC lines: when the client closes stdin right after
 /// its last requests, those requests are still answered before the process exits; a request the client cancelled is
-/// not answered and does not hold the exit up.
+/// not answered and does not hold the exit up. Ctrl+C (SIGINT) while the client keeps stdin open stops the server
+/// cleanly, with exit code 0.
 /// </summary>
 public sealed class StdioEndOfInputTests
 {
@@ -48,25 +49,32 @@ public sealed class StdioEndOfInputTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "the cancelled query does not run to its end");
     }
 
+    [Test]
+    public async Task Interrupt_WhileInputStaysOpen_ExitsWithZero()
+    {
+        using var process = Process.Start(await DemoStartAsync())!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteLineAsync(Initialize);
+        await process.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        Assert.That(Answers([first!]).Keys, Does.Contain("1"), first);
+
+        // What Ctrl+C in a terminal sends; stdin stays open, so only the signal can end the server.
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        // System.CommandLine answers 130 when the server is still running 2 s after the signal.
+        Assert.That(process.ExitCode, Is.Zero, await stderr);
+    }
+
     /// <summary>Starts mp_mcp --demo, writes the lines, closes stdin at once and reads stdout until the process exits.</summary>
     private static async Task<List<string>> RunAsync(params string[] input)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ProcessRunner.McpDll);
-        start.ArgumentList.Add("--demo");
-        foreach (var name in new[] { "MP_USERNAME", "MP_SECRET", "MP_PROJECT_ID", "MP_REGION" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["HOME"] = await SharedDemo.HomeAsync();
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(await DemoStartAsync())!;
         var stderr = process.StandardError.ReadToEndAsync();
         foreach (var line in input)
         {
@@ -85,6 +93,26 @@ public sealed class StdioEndOfInputTests
         TestContext.Out.WriteLine(await stderr);
         Assert.That(process.ExitCode, Is.Zero, await stderr);
         return output;
+    }
+
+    private static async Task<ProcessStartInfo> DemoStartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ProcessRunner.McpDll);
+        start.ArgumentList.Add("--demo");
+        foreach (var name in new[] { "MP_USERNAME", "MP_SECRET", "MP_PROJECT_ID", "MP_REGION" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["HOME"] = await SharedDemo.HomeAsync();
+        return start;
     }
 
     private static Dictionary<string, JsonElement> Answers(IEnumerable<string> lines) =>
