@@ -23,6 +23,22 @@ internal static class SmartToolsBenchmark
         var from = last.AddDays(-59);
         await ws.Discovery.EventsAsync();
         Console.WriteLine($"demo opened and first discovery call in {open.Elapsed.TotalMilliseconds:F0} ms; {Environment.ProcessorCount} cores; {runs} warm runs each");
+        if (arguments.ContainsKey("export"))
+        {
+            var days = int.Parse(arguments["export"], CultureInfo.InvariantCulture);
+            for (var i = 0; i < 2; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                long count = 0;
+                await foreach (var e in ws.Fetch.StreamEventsAsync(new Fetching.StreamEventsRequest(last.AddDays(1 - days), last)))
+                {
+                    count++;
+                }
+
+                Console.WriteLine($"export of every event over {days} days: {count:N0} events in {watch.Elapsed.TotalMilliseconds:F0} ms");
+            }
+        }
+
         Console.WriteLine("tool                        | first ms | warm median ms | warm max ms | Query calls (budget)");
 
         var tools = new List<(string Name, Func<Task<QuerySpend>> Run)>

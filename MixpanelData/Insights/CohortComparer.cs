@@ -13,7 +13,7 @@ namespace MixpanelData.Insights;
 /// <param name="To">Last day.</param>
 public sealed record CohortComparisonRequest(string CohortA, string CohortB, DateOnly From, DateOnly To)
 {
-    /// <summary>Most Query API calls to spend (3-40); the comparison needs at most 3 (cohort list, one Engage read per cohort).</summary>
+    /// <summary>Most Query API calls to spend (3-40); the comparison needs at most 4 (cohort list, one Engage read per cohort, event list).</summary>
     public int Budget { get; init; } = 20;
 }
 
@@ -70,7 +70,8 @@ public sealed record CohortComparisonReport(
 /// over the range (plus the 30 days after it that D30 needs, up to yesterday) is joined to them by distinct id. D1/D7/D30
 /// retention after the first sign-up, the last complete week's activity and the top events per member are counted from
 /// those events, so a saved cohort of any definition compares, with no need to turn it into a filter. Spends at most
-/// 3 Query API calls (the cohort list, one Engage read per cohort); the member reads and the export run concurrently.
+/// 4 Query API calls (the cohort list, one Engage read per cohort, the event list unless cached); the member reads, the
+/// event list and the export run concurrently.
 /// </summary>
 internal sealed class CohortComparer(InsightSources sources)
 {

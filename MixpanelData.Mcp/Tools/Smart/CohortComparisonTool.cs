@@ -17,7 +17,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
     private const int DefaultDays = 60;
 
     [McpServerTool(Name = "cohort_comparison", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
-    [Description("Compare two cohorts — saved cohorts by id or name (list_cohorts) or user-property expressions like user[\"utm_source\"] == \"referral\" — on D1/D7/D30 retention after sign-up (z-tests with sample sizes), weekly activity and event volume per member, counted exactly from each cohort's Engage members joined to the export of the range's events. Budget: at most 3 Query API calls (cohort list, one Engage read per cohort; the export is not a Query API call). Dates YYYY-MM-DD, default the 60 days ending yesterday.")]
+    [Description("Compare two cohorts — saved cohorts by id or name (list_cohorts) or user-property expressions like user[\"utm_source\"] == \"referral\" — on D1/D7/D30 retention after sign-up (z-tests with sample sizes), weekly activity and event volume per member, counted exactly from each cohort's Engage members joined to the export of the range's events. Budget: at most 4 Query API calls (cohort list, one Engage read per cohort, event list unless cached; the export is not a Query API call). Dates YYYY-MM-DD, default the 60 days ending yesterday.")]
     public async Task<CallToolResult> CohortComparisonAsync(
         [Description("Cohort A: a saved cohort's id or name, or a user-property expression.")] string cohort_a,
         [Description("Cohort B: a saved cohort's id or name, or a user-property expression.")] string cohort_b,
