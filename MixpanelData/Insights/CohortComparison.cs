@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixpanelData.Queries;
 
 namespace MixpanelData.Insights;
 
@@ -36,45 +35,6 @@ public sealed record EventContrast(string Event, double TotalA, double PerMember
 /// <summary>The comparisons of two cohorts, from the library's results. Pure, so every figure can be checked by hand.</summary>
 internal static class CohortComparison
 {
-    public static IReadOnlyList<RetentionContrast> Retention(RetentionSegment a, RetentionSegment b, int intervalCount) =>
-        [.. RetentionMath.Milestones.Where(d => d <= intervalCount).Select(d =>
-        {
-            var ra = RetentionMath.At(a, d);
-            var rb = RetentionMath.At(b, d);
-            return new RetentionContrast(d, ra, rb, Statistics.TwoProportions(ra.Returned, ra.Users, rb.Returned, rb.Users));
-        })];
-
-    /// <summary>
-    /// Weekly activity in the last week that lies wholly inside the range (weekly periods start on Mondays): the share of
-    /// members active that week, tested, and the mean active days of those active. Null when no week is complete.
-    /// </summary>
-    public static ActivityContrast? Activity(FrequencyResult a, long membersA, FrequencyResult b, long membersB, DateOnly rangeEnd)
-    {
-        var week = a.Periods
-            .Select(p => p.Date)
-            .Where(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) && start.AddDays(6) <= rangeEnd && start >= a.Query.FromDate)
-            .DefaultIfEmpty()
-            .Max(StringComparer.Ordinal);
-        if (week is null)
-        {
-            return null;
-        }
-
-        var pa = a.Periods.FirstOrDefault(p => p.Date == week);
-        var pb = b.Periods.FirstOrDefault(p => p.Date == week);
-        var activeA = pa is { Counts.Count: > 0 } ? pa.Counts[0] : 0;
-        var activeB = pb is { Counts.Count: > 0 } ? pb.Counts[0] : 0;
-        return new ActivityContrast(
-            week,
-            activeA,
-            membersA,
-            activeA == 0 ? 0 : (double)pa!.Counts.Sum() / activeA,
-            activeB,
-            membersB,
-            activeB == 0 ? 0 : (double)pb!.Counts.Sum() / activeB,
-            Statistics.TwoProportions(Math.Min(activeA, membersA), membersA, Math.Min(activeB, membersB), membersB));
-    }
-
     public static EventContrast Events(string eventName, double totalA, long membersA, double totalB, long membersB) =>
         new(eventName, totalA, membersA == 0 ? 0 : totalA / membersA, totalB, membersB == 0 ? 0 : totalB / membersB);
 
