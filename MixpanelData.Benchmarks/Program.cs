@@ -24,6 +24,7 @@ using MixpanelData.Storage;
 //   call-overhead  — server-side cost of a cached discovery tool call, in-process over pipes    [calls=2000 tool=list_events]
 //   live-query     — a live segmentation per call through Workspace → Api → Http against the demo's in-process emulator
 //                    (no cache, limits off); answer=canned swaps the emulator for a fixed answer  [calls=500 warmup=100 days=30 answer=emulator|canned]
+//   smart-tools    — each composed analysis (ws.Insights) on the demo: first call and warm median, Query calls spent  [runs=5 tools=a,b]
 
 var arguments = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
@@ -45,8 +46,11 @@ switch (args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal)))
     case "live-query":
         Environment.ExitCode = await MixpanelData.Benchmarks.LiveQueryBenchmark.RunAsync(arguments);
         return;
+    case "smart-tools":
+        Environment.ExitCode = await MixpanelData.Benchmarks.SmartToolsBenchmark.RunAsync(arguments);
+        return;
     case var unknown:
-        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, live-query, result-sizes, or name=value options for the ingestion benchmark.");
+        Console.Error.WriteLine($"Unknown command '{unknown}': use tool-docs, cold-start, call-overhead, live-query, result-sizes, smart-tools, or name=value options for the ingestion benchmark.");
         Environment.ExitCode = 2;
         return;
 }

@@ -1,32 +1,31 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using MixpanelData.Discovery;
 using MixpanelData.Fetching;
-using MixpanelData.Queries;
+using MixpanelData.Analytics;
 
 namespace MixpanelData.Insights;
 
 /// <summary>Two cohorts to compare over a range.</summary>
-/// <param name="CohortA">A saved cohort id, or a user-property expression such as <c>user["utm_source"] == "referral"</c>.</param>
+/// <param name="CohortA">A saved cohort's id or name (case-insensitive), or a user-property expression such as <c>user["utm_source"] == "referral"</c>.</param>
 /// <param name="CohortB">The other cohort, likewise.</param>
 /// <param name="From">First day (sign-up cohorts and activity).</param>
 /// <param name="To">Last day.</param>
 public sealed record CohortComparisonRequest(string CohortA, string CohortB, DateOnly From, DateOnly To)
 {
-    /// <summary>Most Query API calls to spend (5-40).</summary>
+    /// <summary>Most Query API calls to spend (3-40); the comparison needs at most 4 (cohort list, one Engage read per cohort, event list).</summary>
     public int Budget { get; init; } = 20;
 }
 
-/// <summary>A cohort as compared: its label, the filter that selects it (null when none could be found), and its size.</summary>
+/// <summary>A cohort as compared: its label, how its members were read, and how many there are.</summary>
 /// <param name="Label">How the findings name it.</param>
 /// <param name="Given">The argument as given.</param>
 /// <param name="Id">The saved cohort's id, for a saved cohort.</param>
 /// <param name="Members">Its members.</param>
-/// <param name="Filter">The user-property filter that selects exactly its members.</param>
-/// <param name="FilterOrigin">Where the filter came from (given, or inferred from the members).</param>
+/// <param name="Filter">The user-property expression, for a cohort given as one.</param>
+/// <param name="Membership">Where the members came from, e.g. <c>engage filter_by_cohort={"id": 9104}</c>.</param>
 /// <param name="Problem">Why it could not be compared, if it could not.</param>
-public sealed record ComparedCohort(string Label, string Given, long? Id, long Members, string? Filter, string? FilterOrigin, string? Problem);
+public sealed record ComparedCohort(string Label, string Given, long? Id, long Members, string? Filter, string? Membership, string? Problem);
 
 /// <summary>Something the comparison could not answer, and why.</summary>
 /// <param name="What">The comparison.</param>
@@ -58,20 +57,31 @@ public sealed record CohortComparisonReport(
     IReadOnlyList<string> Findings,
     IReadOnlyList<Unanswered> Unanswered,
     string Summary,
-    QuerySpend Spend);
+    QuerySpend Spend)
+{
+    /// <summary>Where the events joined to the members came from, e.g. "export of every event 2026-09-04..2026-12-02 (61,204 events)".</summary>
+    public string? EventSource { get; init; }
+}
+
 
 /// <summary>
-/// Two cohorts (saved ids or user-property expressions) compared through the Query API's segmentation, retention and
-/// frequency endpoints filtered with <c>user["..."]</c> expressions (no JQL), with two-proportion z-tests where samples allow.
+/// Two cohorts compared exactly: each cohort's members are read from Engage (<c>filter_by_cohort</c> for a saved cohort,
+/// <c>where</c> for a user-property expression; later pages are not counted by Mixpanel), and the export of every event
+/// over the range (plus the 30 days after it that D30 needs, up to yesterday) is joined to them by distinct id. D1/D7/D30
+/// retention after the first sign-up, the last complete week's activity and the top events per member are counted from
+/// those events, so a saved cohort of any definition compares, with no need to turn it into a filter. Spends at most
+/// 4 Query API calls (the cohort list, one Engage read per cohort, the event list unless cached); the member reads, the
+/// event list and the export run concurrently.
 /// </summary>
 internal sealed class CohortComparer(InsightSources sources)
 {
-    private const int MaxMembersRead = 50_000;
+    private const int MaxMembersRead = 200_000;
+    private const int TopEvents = 5;
 
     public async Task<CohortComparisonReport> CompareAsync(CohortComparisonRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        InsightArguments.Range(request.Budget, 5, 40, "budget");
+        InsightArguments.Range(request.Budget, 3, 40, "budget");
         var (from, to) = InsightArguments.Days(request.From, request.To);
 
         var specA = Spec(request.CohortA, "cohort_a");
@@ -79,75 +89,75 @@ internal sealed class CohortComparer(InsightSources sources)
         var queries = new QueryBudget(request.Budget);
         var problems = new List<Unanswered>();
 
-        IReadOnlyList<CohortSummary>? saved = null;
-        if (specA.Id is not null || specB.Id is not null)
+        if (specA.Expression is null || specB.Expression is null)
         {
             var listed = await queries.RunAsync("list cohorts (names and sizes)", 1, ct => sources.Discovery.CohortsAsync(ct), cancellationToken).ConfigureAwait(false);
-            saved = listed.Value ?? throw new InvalidOperationException($"The saved cohorts could not be listed: {listed.Error}");
-            foreach (var spec in new[] { specA, specB }.Where(s => s.Id is not null))
-            {
-                if (saved.All(c => c.Id != spec.Id))
-                {
-                    throw new ArgumentException($"No saved cohort has id {spec.Id}; saved cohorts: {string.Join("; ", saved.Select(c => $"{c.Id} {c.Name}"))}.");
-                }
-            }
+            var saved = listed.Value ?? throw new InvalidOperationException($"The saved cohorts could not be listed: {listed.Error}");
+            specA = Saved(specA, saved, "cohort_a");
+            specB = Saved(specB, saved, "cohort_b");
         }
 
-        var a = await ResolveAsync(specA, saved, queries, cancellationToken).ConfigureAwait(false);
-        var b = await ResolveAsync(specB, saved, queries, cancellationToken).ConfigureAwait(false);
-        var events = await queries.RunAsync("list events (to find the sign-up event)", 1, ct => sources.Discovery.EventsAsync(ct), cancellationToken).ConfigureAwait(false);
-        var signup = events.Value is { } names ? ProjectRoles.Detect(names).Signup : null;
+        var yesterday = sources.Today.AddDays(-1);
+        var exportTo = to.AddDays(RetentionMath.Milestones[^1]) is var end && end < yesterday ? end : (to > yesterday ? to : yesterday);
+        var membersA = queries.RunAsync($"members of {specA.Label} ({specA.Membership}; later pages are free)", 1, ct => ReadMembersAsync(specA, ct), cancellationToken);
+        var membersB = queries.RunAsync($"members of {specB.Label} ({specB.Membership}; later pages are free)", 1, ct => ReadMembersAsync(specB, ct), cancellationToken);
+        var signupTask = queries.RunAsync("list events (to find the sign-up event)", 1, ct => sources.Discovery.EventsAsync(ct), cancellationToken);
+        var exported = queries.RunAsync($"export of every event {Day(from)}..{Day(exportTo)} (Export API, not a Query API call)", 0, ct => ReadEventsAsync(from, exportTo, ct), cancellationToken);
+        await Task.WhenAll(membersA, membersB, signupTask, exported).ConfigureAwait(false);
+
+        var a = Compared(specA, membersA.Result);
+        var b = Compared(specB, membersB.Result);
+        var signup = signupTask.Result.Value is { } names ? ProjectRoles.Detect(names).Signup : null;
+        var events = exported.Result;
 
         IReadOnlyList<RetentionContrast> retention = [];
-        if (a.Filter is null || b.Filter is null)
+        ActivityContrast? activity = null;
+        IReadOnlyList<EventContrast> eventContrasts = [];
+        if (a.Problem is not null || b.Problem is not null)
         {
-            problems.Add(Problem("all comparisons", string.Join(" ", new[] { a, b }.Where(c => c.Filter is null).Select(c => c.Problem))));
+            problems.Add(new Unanswered("all comparisons", string.Join(" ", new[] { a, b }.Select(c => c.Problem).OfType<string>())));
         }
-        else if (signup is null)
+        else if (!events.Ok)
         {
-            problems.Add(Problem("retention", events.Ok ? "no sign-up event was found among the project's events to start retention cohorts" : $"the events could not be listed ({events.Error})"));
+            problems.Add(new Unanswered("all comparisons", $"the events could not be exported ({events.Error})"));
         }
         else
         {
-            var ra = await queries.RunAsync($"retention after {signup}, {a.Label}", 1, ct => sources.Query.RetentionAsync(RetentionQuery(signup, from, to, a.Filter), ct), cancellationToken).ConfigureAwait(false);
-            var rb = await queries.RunAsync($"retention after {signup}, {b.Label}", 1, ct => sources.Query.RetentionAsync(RetentionQuery(signup, from, to, b.Filter), ct), cancellationToken).ConfigureAwait(false);
-            if (ra.Ok && rb.Ok)
+            var setA = membersA.Result.Value!;
+            var setB = membersB.Result.Value!;
+            var joined = CohortActivity.Join(events.Value!, setA, setB, signup, from, to);
+            if (signup is null)
             {
-                retention = CohortComparison.Retention(ra.Value!.Overall, rb.Value!.Overall, 30);
+                problems.Add(new Unanswered("retention", signupTask.Result.Ok ? "no sign-up event was found among the project's events to start retention cohorts" : $"the events could not be listed ({signupTask.Result.Error})"));
             }
             else
             {
-                Fail(problems, "retention", ra.Error ?? rb.Error!);
-            }
-        }
-
-        ActivityContrast? activity = null;
-        var eventContrasts = new List<EventContrast>();
-        if (a.Filter is not null && b.Filter is not null)
-        {
-            var fa = await queries.RunAsync($"weekly activity, {a.Label}", 1, ct => sources.Query.FrequencyAsync(FrequencyQuery(from, to, a.Filter), ct), cancellationToken).ConfigureAwait(false);
-            var fb = await queries.RunAsync($"weekly activity, {b.Label}", 1, ct => sources.Query.FrequencyAsync(FrequencyQuery(from, to, b.Filter), ct), cancellationToken).ConfigureAwait(false);
-            activity = fa.Ok && fb.Ok ? CohortComparison.Activity(fa.Value!, a.Members, fb.Value!, b.Members, to) : null;
-            if (!fa.Ok || !fb.Ok)
-            {
-                Fail(problems, "activity", fa.Error ?? fb.Error!);
-            }
-            else if (activity is null)
-            {
-                problems.Add(Problem("activity", "the range holds no complete week (Monday to Sunday)"));
+                retention = [.. RetentionMath.Milestones.Select(d =>
+                {
+                    var ra = joined.A.Retention(d, exportTo);
+                    var rb = joined.B.Retention(d, exportTo);
+                    return new RetentionContrast(d, ra, rb, Statistics.TwoProportions(ra.Returned, ra.Users, rb.Returned, rb.Users));
+                })];
             }
 
-            await CompareEventsAsync(events.Value, a, b, from, to, queries, eventContrasts, problems, cancellationToken).ConfigureAwait(false);
+            activity = CohortActivity.LastCompleteWeek(from, to) is { } monday ? joined.Activity(monday) : null;
+            if (activity is null)
+            {
+                problems.Add(new Unanswered("activity", "the range holds no complete week (Monday to Sunday)"));
+            }
+
+            eventContrasts = joined.TopEvents(TopEvents);
         }
 
         var findings = CohortComparison.Findings(a.Label, b.Label, retention, activity, eventContrasts);
         var skipped = queries.Log.Where(q => q.Outcome == "skipped").Select(q => q.Purpose).ToList();
         if (skipped.Count > 0)
         {
-            problems.Add(Problem(string.Join(", ", skipped), $"skipped to stay within the budget of {request.Budget} Query API calls"));
+            problems.Add(new Unanswered(string.Join(", ", skipped), $"skipped to stay within the budget of {request.Budget} Query API calls"));
         }
 
-        var text = new StringBuilder($"A = {a.Label}, B = {b.Label}; sign-ups and activity {Day(from)}..{Day(to)}:\n");
+        var source = events.Ok ? $"export of every event {Day(from)}..{Day(exportTo)} ({events.Value!.Count:N0} events of {events.Value.Users:N0} users), joined to the members by distinct id" : null;
+        var text = new StringBuilder($"A = {a.Label} ({a.Members:N0} members), B = {b.Label} ({b.Members:N0} members); sign-ups and activity {Day(from)}..{Day(to)}:\n");
         foreach (var finding in findings)
         {
             text.Append("- ").Append(finding).Append('\n');
@@ -158,87 +168,28 @@ internal sealed class CohortComparer(InsightSources sources)
             text.Append(CultureInfo.InvariantCulture, $"- Not answered ({problem.What}): {problem.Reason}\n");
         }
 
+        if (source is not null)
+        {
+            text.Append("Events: ").Append(source).Append(".\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"Query API calls: {queries.Spent} of a budget of {request.Budget}.");
-        return new CohortComparisonReport(a, b, from, to, signup, retention, activity, eventContrasts, findings, problems, text.ToString(), queries.Report());
+        return new CohortComparisonReport(a, b, from, to, signup, retention, activity, eventContrasts, findings, problems, text.ToString(), queries.Report()) { EventSource = source };
     }
 
-    private async Task CompareEventsAsync(IReadOnlyList<string>? names, ComparedCohort a, ComparedCohort b, DateOnly from, DateOnly to, QueryBudget queries, List<EventContrast> contrasts, List<Unanswered> problems, CancellationToken cancellationToken)
+    private static ComparedCohort Compared(CohortSpec spec, Outcome<IReadOnlySet<string>> members) => members.Ok
+        ? members.Value!.Count >= MaxMembersRead
+            ? new ComparedCohort(spec.Label, spec.Given, spec.Id, members.Value.Count, spec.Expression, spec.Membership, $"{spec.Label} has more than {MaxMembersRead:N0} members, too many to join in memory; compare narrower cohorts.")
+            : new ComparedCohort(spec.Label, spec.Given, spec.Id, members.Value.Count, spec.Expression, spec.Membership, null)
+        : new ComparedCohort(spec.Label, spec.Given, spec.Id, 0, spec.Expression, spec.Membership, $"The members of {spec.Label} could not be read: {members.Error}.");
+
+    private async Task<IReadOnlySet<string>> ReadMembersAsync(CohortSpec spec, CancellationToken cancellationToken)
     {
-        if (names is null || names.Count == 0)
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        var request = spec.Id is { } id ? new StreamProfilesRequest { CohortId = id, OutputProperties = ["$distinct_id"] } : new StreamProfilesRequest { Where = spec.Expression, OutputProperties = ["$distinct_id"] };
+        await foreach (var profile in sources.Fetch.StreamProfilesAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            problems.Add(Problem("events per member", "the project's events could not be listed"));
-            return;
-        }
-
-        var counted = await queries.RunAsync("event volumes of the project (to pick the top events)", 1, ct => sources.Query.EventCountsAsync(new EventCountsQuery([.. names.Take(50)], from, to) { Unit = TimeUnit.Month }, ct), cancellationToken).ConfigureAwait(false);
-        if (!counted.Ok)
-        {
-            Fail(problems, "events per member", counted.Error!);
-            return;
-        }
-
-        var left = queries.Limit - queries.Spent;
-        var top = counted.Value!.Segments.Where(s => s.Total > 0).OrderByDescending(s => s.Total).Select(s => s.Name).Take(Math.Clamp(left / 2, 0, 5)).ToList();
-        foreach (var name in top)
-        {
-            var ta = await queries.RunAsync($"{name} volume, {a.Label}", 1, ct => sources.Query.SegmentationAsync(new SegmentationQuery(name, from, to) { Unit = TimeUnit.Month, Where = a.Filter }, ct), cancellationToken).ConfigureAwait(false);
-            var tb = await queries.RunAsync($"{name} volume, {b.Label}", 1, ct => sources.Query.SegmentationAsync(new SegmentationQuery(name, from, to) { Unit = TimeUnit.Month, Where = b.Filter }, ct), cancellationToken).ConfigureAwait(false);
-            if (ta.Ok && tb.Ok)
-            {
-                contrasts.Add(CohortComparison.Events(name, ta.Value!.Segments.Sum(s => s.Total), a.Members, tb.Value!.Segments.Sum(s => s.Total), b.Members));
-            }
-            else
-            {
-                Fail(problems, $"{name} per member", ta.Error ?? tb.Error!);
-            }
-        }
-    }
-
-    /// <summary>Turns a cohort argument into a user-property filter and a member count, spending what that takes.</summary>
-    private async Task<ComparedCohort> ResolveAsync(CohortSpec spec, IReadOnlyList<CohortSummary>? saved, QueryBudget queries, CancellationToken cancellationToken)
-    {
-        if (spec.Id is not { } id)
-        {
-            var count = await queries.RunAsync($"members of {spec.Text}", 1, ct => sources.Fetch.CountProfilesAsync(new StreamProfilesRequest { Where = spec.Text }, ct), cancellationToken).ConfigureAwait(false);
-            return count.Ok
-                ? new ComparedCohort(spec.Text, spec.Text, null, count.Value, spec.Text, "given", null)
-                : new ComparedCohort(spec.Text, spec.Text, null, 0, null, null, $"The members of {spec.Text} could not be counted: {count.Error}.");
-        }
-
-        var summary = saved!.First(c => c.Id == id);
-        var label = $"{summary.Name} ({id})";
-        var members = await queries.RunAsync($"members of cohort {id} (engage filter_by_cohort; later pages are free)", 1, ct => ReadMembersAsync(id, ct), cancellationToken).ConfigureAwait(false);
-        if (!members.Ok)
-        {
-            return new ComparedCohort(label, spec.Text, id, 0, null, null, $"The members of cohort {id} could not be read: {members.Error}.");
-        }
-
-        if (members.Value!.Count >= MaxMembersRead)
-        {
-            return new ComparedCohort(label, spec.Text, id, members.Value.Count, null, null, $"Cohort {id} has more than {MaxMembersRead:N0} members, too many to turn into a filter; pass it as a user-property expression instead.");
-        }
-
-        var total = members.Value.Count;
-        var candidates = CohortFilter.Candidates(members.Value);
-        foreach (var candidate in candidates)
-        {
-            var matching = await queries.RunAsync($"profiles matching {candidate.Expression} (to check it is exactly cohort {id})", 1, ct => sources.Fetch.CountProfilesAsync(new StreamProfilesRequest { Where = candidate.Expression }, ct), cancellationToken).ConfigureAwait(false);
-            if (matching.Ok && matching.Value == total)
-            {
-                return new ComparedCohort(label, spec.Text, id, total, candidate.Expression, $"inferred from the members: all {total:N0} have {candidate.Property} in {{{string.Join(", ", candidate.Values)}}}, and exactly {total:N0} profiles match {candidate.Expression}", null);
-            }
-        }
-
-        return new ComparedCohort(label, spec.Text, id, total, null, null,
-            $"Cohort {id} ({summary.Name}) could not be expressed exactly as a filter on one user property ({(candidates.Count == 0 ? "its members share no property with at most 3 values" : $"tried {string.Join(", ", candidates.Select(c => c.Expression))}")}); the Query API cannot filter events by cohort id, so pass the cohort's definition as a user-property expression.");
-    }
-
-    private async Task<IReadOnlyList<JsonElement>> ReadMembersAsync(long id, CancellationToken cancellationToken)
-    {
-        var members = new List<JsonElement>();
-        await foreach (var profile in sources.Fetch.StreamProfilesAsync(new StreamProfilesRequest { CohortId = id }, cancellationToken).ConfigureAwait(false))
-        {
-            members.Add(profile.Properties);
+            members.Add(profile.DistinctId);
             if (members.Count >= MaxMembersRead)
             {
                 break;
@@ -248,37 +199,65 @@ internal sealed class CohortComparer(InsightSources sources)
         return members;
     }
 
+    private async Task<ExportedEvents> ReadEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Name, DateOnly Day, string User)>();
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in sources.Fetch.StreamEventsAsync(new StreamEventsRequest(from, to), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.DistinctId is { } user)
+            {
+                rows.Add((e.Name, DateOnly.FromDateTime(e.Time.UtcDateTime), user));
+                users.Add(user);
+            }
+        }
+
+        return new ExportedEvents(rows, users.Count);
+    }
+
+    /// <summary>Reads a cohort argument: a positive number is a saved id, an expression over <c>user[...]</c> is a filter, anything else a saved cohort's name.</summary>
     private static CohortSpec Spec(string text, string name)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)
         {
-            throw new ArgumentException($"{name} must be a saved cohort id (list_cohorts) or a user-property expression of at most 1000 characters.");
+            throw new ArgumentException($"{name} must be a saved cohort id or name (list_cohorts) or a user-property expression of at most 1000 characters.");
         }
 
         text = text.Trim();
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? new CohortSpec(text, id)
-            : new CohortSpec(CohortFilter.RequireUserExpression(text, name), null);
-    }
-
-    private static RetentionQuery RetentionQuery(string born, DateOnly from, DateOnly to, string filter) =>
-        new(from, to) { BornEvent = born, BornWhere = filter, Unit = TimeUnit.Day, IntervalCount = 30 };
-
-    private static FrequencyQuery FrequencyQuery(DateOnly from, DateOnly to, string filter) =>
-        new(from, to) { Unit = TimeUnit.Week, AddictionUnit = TimeUnit.Day, Where = filter };
-
-    private static Unanswered Problem(string what, string reason) => new(what, reason);
-
-    /// <summary>Reports a failed sub-query; skipped ones are reported once, together, as skipped for the budget.</summary>
-    private static void Fail(List<Unanswered> problems, string what, string error)
-    {
-        if (!error.StartsWith("skipped", StringComparison.Ordinal))
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
         {
-            problems.Add(Problem(what, error));
+            return new CohortSpec(text, id, null, text, $"engage filter_by_cohort={{\"id\": {id}}}");
         }
+
+        return LooksLikeExpression(text)
+            ? new CohortSpec(text, null, CohortFilter.RequireUserExpression(text, name), text, $"engage where={text}")
+            : new CohortSpec(text, null, null, text, "by name");
     }
+
+    /// <summary>Resolves a saved cohort given by id or name against the list; an unknown one is an error naming the closest.</summary>
+    private static CohortSpec Saved(CohortSpec spec, IReadOnlyList<CohortSummary> saved, string name)
+    {
+        if (spec.Expression is not null)
+        {
+            return spec;
+        }
+
+        var found = spec.Id is { } id
+            ? saved.FirstOrDefault(c => c.Id == id)
+            : saved.FirstOrDefault(c => string.Equals(c.Name.Trim(), spec.Given, StringComparison.OrdinalIgnoreCase));
+        if (found is null)
+        {
+            var closest = spec.Id is null ? NameSuggestions.Closest(spec.Given, saved.Select(c => c.Name), 3) : [];
+            var hint = closest.Count > 0 ? $" Did you mean {string.Join(" or ", closest.Select(c => $"'{c}'"))}?" : "";
+            throw new ArgumentException($"{name}: no saved cohort {(spec.Id is null ? $"is named '{spec.Given}'" : $"has id {spec.Id}")}.{hint} Saved cohorts: {string.Join("; ", saved.Select(c => $"{c.Id} {c.Name}"))}. A user-property expression such as user[\"plan\"] == \"free\" works too.");
+        }
+
+        return new CohortSpec(spec.Given, found.Id, null, $"{found.Name} ({found.Id})", $"engage filter_by_cohort={{\"id\": {found.Id}}}");
+    }
+
+    private static bool LooksLikeExpression(string text) => text.Contains('[', StringComparison.Ordinal) || text.Contains("==", StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private sealed record CohortSpec(string Text, long? Id);
+    private sealed record CohortSpec(string Given, long? Id, string? Expression, string Label, string Membership);
 }

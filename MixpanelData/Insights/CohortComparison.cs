@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixpanelData.Queries;
 
 namespace MixpanelData.Insights;
 
@@ -36,45 +35,6 @@ public sealed record EventContrast(string Event, double TotalA, double PerMember
 /// <summary>The comparisons of two cohorts, from the library's results. Pure, so every figure can be checked by hand.</summary>
 internal static class CohortComparison
 {
-    public static IReadOnlyList<RetentionContrast> Retention(RetentionSegment a, RetentionSegment b, int intervalCount) =>
-        [.. RetentionMath.Milestones.Where(d => d <= intervalCount).Select(d =>
-        {
-            var ra = RetentionMath.At(a, d);
-            var rb = RetentionMath.At(b, d);
-            return new RetentionContrast(d, ra, rb, Statistics.TwoProportions(ra.Returned, ra.Users, rb.Returned, rb.Users));
-        })];
-
-    /// <summary>
-    /// Weekly activity in the last week that lies wholly inside the range (weekly periods start on Mondays): the share of
-    /// members active that week, tested, and the mean active days of those active. Null when no week is complete.
-    /// </summary>
-    public static ActivityContrast? Activity(FrequencyResult a, long membersA, FrequencyResult b, long membersB, DateOnly rangeEnd)
-    {
-        var week = a.Periods
-            .Select(p => p.Date)
-            .Where(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) && start.AddDays(6) <= rangeEnd && start >= a.Query.FromDate)
-            .DefaultIfEmpty()
-            .Max(StringComparer.Ordinal);
-        if (week is null)
-        {
-            return null;
-        }
-
-        var pa = a.Periods.FirstOrDefault(p => p.Date == week);
-        var pb = b.Periods.FirstOrDefault(p => p.Date == week);
-        var activeA = pa is { Counts.Count: > 0 } ? pa.Counts[0] : 0;
-        var activeB = pb is { Counts.Count: > 0 } ? pb.Counts[0] : 0;
-        return new ActivityContrast(
-            week,
-            activeA,
-            membersA,
-            activeA == 0 ? 0 : (double)pa!.Counts.Sum() / activeA,
-            activeB,
-            membersB,
-            activeB == 0 ? 0 : (double)pb!.Counts.Sum() / activeB,
-            Statistics.TwoProportions(Math.Min(activeA, membersA), membersA, Math.Min(activeB, membersB), membersB));
-    }
-
     public static EventContrast Events(string eventName, double totalA, long membersA, double totalB, long membersB) =>
         new(eventName, totalA, membersA == 0 ? 0 : totalA / membersA, totalB, membersB == 0 ? 0 : totalB / membersB);
 
@@ -110,4 +70,136 @@ internal static class CohortComparison
 
         return findings;
     }
+}
+
+/// <summary>The exported events an exact comparison reads: one row per event with a distinct id, and how many users sent them.</summary>
+internal sealed record ExportedEvents(IReadOnlyList<(string Name, DateOnly Day, string User)> Rows, int Users)
+{
+    public int Count => Rows.Count;
+}
+
+/// <summary>
+/// Two cohorts' members joined to exported events, counted exactly. Pure, so every figure can be checked by hand:
+/// a member is born on the day of their first sign-up event inside the range; they are retained on day N when they sent
+/// any event on the N-th day after it, counted only for members born at least N days before the last exported day;
+/// weekly activity is the members with any event in the week and their distinct active days; events per member count
+/// each event inside the range over the cohort's members.
+/// </summary>
+internal sealed class CohortActivity
+{
+    private readonly Dictionary<string, DateOnly> _born = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<DateOnly>> _days = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _events = new(StringComparer.Ordinal);
+
+    private CohortActivity(long members) => Members = members;
+
+    public long Members { get; }
+
+    public static (CohortActivity A, CohortActivity B, Func<DateOnly, ActivityContrast> Activity, Func<int, IReadOnlyList<EventContrast>> TopEvents) Join(
+        ExportedEvents events, IReadOnlySet<string> a, IReadOnlySet<string> b, string? signup, DateOnly from, DateOnly to)
+    {
+        var ca = new CohortActivity(a.Count);
+        var cb = new CohortActivity(b.Count);
+        foreach (var (name, day, user) in events.Rows)
+        {
+            if (a.Contains(user))
+            {
+                ca.Add(name, day, user, signup, from, to);
+            }
+
+            if (b.Contains(user))
+            {
+                cb.Add(name, day, user, signup, from, to);
+            }
+        }
+
+        return (ca, cb, monday => Activity(ca, cb, monday), n => Top(ca, cb, n));
+    }
+
+    /// <summary>The latest Monday whose week (Monday to Sunday) lies wholly inside the range, or null.</summary>
+    public static DateOnly? LastCompleteWeek(DateOnly from, DateOnly to)
+    {
+        var sunday = to.AddDays(-((int)to.DayOfWeek % 7));
+        var monday = sunday.AddDays(-6);
+        return monday >= from ? monday : null;
+    }
+
+    /// <summary>Day-N retention pooled over the members born early enough to have reached day N by <paramref name="lastDay"/>.</summary>
+    public BucketRate Retention(int day, DateOnly lastDay)
+    {
+        long users = 0, returned = 0;
+        foreach (var (user, born) in _born)
+        {
+            if (born.AddDays(day) > lastDay)
+            {
+                continue;
+            }
+
+            users++;
+            if (_days[user].Contains(born.AddDays(day)))
+            {
+                returned++;
+            }
+        }
+
+        return new BucketRate(day, returned, users);
+    }
+
+    private void Add(string name, DateOnly day, string user, string? signup, DateOnly from, DateOnly to)
+    {
+        if (!_days.TryGetValue(user, out var days))
+        {
+            _days[user] = days = [];
+        }
+
+        days.Add(day);
+        if (day < from || day > to)
+        {
+            return;
+        }
+
+        _events[name] = _events.GetValueOrDefault(name) + 1;
+        if (name == signup && (!_born.TryGetValue(user, out var born) || day < born))
+        {
+            _born[user] = day;
+        }
+    }
+
+    private (long Active, long ActiveDays) Week(DateOnly monday)
+    {
+        long active = 0, activeDays = 0;
+        foreach (var days in _days.Values)
+        {
+            var inWeek = days.Count(d => d >= monday && d <= monday.AddDays(6));
+            if (inWeek > 0)
+            {
+                active++;
+                activeDays += inWeek;
+            }
+        }
+
+        return (active, activeDays);
+    }
+
+    private static ActivityContrast Activity(CohortActivity a, CohortActivity b, DateOnly monday)
+    {
+        var (activeA, daysA) = a.Week(monday);
+        var (activeB, daysB) = b.Week(monday);
+        return new ActivityContrast(
+            monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            activeA,
+            a.Members,
+            activeA == 0 ? 0 : (double)daysA / activeA,
+            activeB,
+            b.Members,
+            activeB == 0 ? 0 : (double)daysB / activeB,
+            Statistics.TwoProportions(activeA, a.Members, activeB, b.Members));
+    }
+
+    private static IReadOnlyList<EventContrast> Top(CohortActivity a, CohortActivity b, int n) =>
+        [.. a._events.Keys.Union(b._events.Keys)
+            .OrderByDescending(e => a._events.GetValueOrDefault(e) + b._events.GetValueOrDefault(e))
+            .ThenBy(e => e, StringComparer.Ordinal)
+            .Take(n)
+            .Select(e => CohortComparison.Events(e, a._events.GetValueOrDefault(e), a.Members, b._events.GetValueOrDefault(e), b.Members))];
 }

@@ -17,16 +17,16 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
     private const int DefaultDays = 60;
 
     [McpServerTool(Name = "cohort_comparison", ReadOnly = true, Idempotent = true, OpenWorld = true), Spends("query")]
-    [Description("Compare two cohorts — saved cohort ids (list_cohorts) or user-property expressions like user[\"utm_source\"] == \"referral\" — on D1/D7/D30 retention after sign-up (z-tests with sample sizes), weekly activity and event volume per member. About 15-20 Query API calls, never more than budget (measured). Dates YYYY-MM-DD, default the 60 days ending yesterday.")]
+    [Description("Compare two cohorts — saved cohorts by id or name (list_cohorts) or user-property expressions like user[\"utm_source\"] == \"referral\" — on D1/D7/D30 retention after sign-up (z-tests with sample sizes), weekly activity and event volume per member, counted exactly from each cohort's Engage members joined to the export of the range's events. Budget: at most 4 Query API calls (cohort list, one Engage read per cohort, event list unless cached; the export is not a Query API call). Dates YYYY-MM-DD, default the 60 days ending yesterday.")]
     public async Task<CallToolResult> CohortComparisonAsync(
-        [Description("Cohort A: a saved cohort id or a user-property expression.")] string cohort_a,
-        [Description("Cohort B: a saved cohort id or a user-property expression.")] string cohort_b,
+        [Description("Cohort A: a saved cohort's id or name, or a user-property expression.")] string cohort_a,
+        [Description("Cohort B: a saved cohort's id or name, or a user-property expression.")] string cohort_b,
         [Description("First day (sign-up cohorts and activity), YYYY-MM-DD.")] string? from_date = null,
         [Description("Last day, YYYY-MM-DD.")] string? to_date = null,
-        [Description("Most Query API calls to spend (5-40).")] int budget = 20,
+        [Description("Most Query API calls to spend (3-40).")] int budget = 20,
         CancellationToken cancellationToken = default)
     {
-        Guard.Range(budget, 5, 40, "budget");
+        Guard.Range(budget, 3, 40, "budget");
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var end = Guard.Date(to_date, today.AddDays(-1), "to_date");
         var (from, to) = Guard.Range(from_date ?? end.AddDays(1 - DefaultDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), today);
@@ -51,6 +51,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
             ["events_per_member"] = JsonSerializer.SerializeToNode(r.EventsPerMember, ToolJson.Options),
             ["findings"] = new JsonArray([.. r.Findings.Select(f => JsonValue.Create(f))]),
             ["unanswered"] = new JsonArray([.. r.Unanswered.Select(u => new JsonObject { ["what"] = u.What, ["reason"] = u.Reason })]),
+            ["event_source"] = r.EventSource,
             ["budget"] = JsonSerializer.SerializeToNode(r.Spend, ToolJson.Options),
         };
         return ToolJson.Result(node, r.Summary);
@@ -63,7 +64,7 @@ internal sealed class CohortComparisonTool(WorkspaceHolder workspaces, TimeProvi
         ["saved_cohort_id"] = c.Id,
         ["members"] = c.Members,
         ["filter"] = c.Filter,
-        ["filter_origin"] = c.FilterOrigin,
+        ["membership"] = c.Membership,
         ["problem"] = c.Problem,
     };
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MixpanelData.Discovery;
 using MixpanelData.Insights;
 using MixpanelData.Queries;
@@ -11,37 +10,6 @@ public sealed class CohortAndGqmTests
     private static readonly string[] Events = ["Page View", "Sign Up", "Create Project", "Purchase", "Payment Failed"];
     private static readonly DayRange Range = new(new DateOnly(2026, 2, 14), new DateOnly(2026, 3, 15), "the last 30 days");
     private static readonly DayRange Cohorts = new(new DateOnly(2026, 1, 15), new DateOnly(2026, 3, 15), "sign-ups");
-
-    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
-
-    [Test]
-    public void Candidates_PropertiesEveryMemberShares_FewestValuesFirst()
-    {
-        var members = new[]
-        {
-            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "a@x", "n": 3, "role": "a"}"""),
-            Json("""{"utm_source": "referral", "platform": "iOS", "plan": "pro", "$email": "b@x", "n": 3, "role": "b"}"""),
-            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "c@x", "role": "c"}"""),
-            Json("""{"utm_source": "referral", "platform": "web", "plan": "free", "$email": "d@x", "n": 3, "role": "d"}"""),
-        };
-
-        var candidates = CohortFilter.Candidates(members);
-
-        Assert.That(candidates.Select(c => c.Expression), Is.EqualTo(new[]
-        {
-            "user[\"utm_source\"] == \"referral\"",
-            "user[\"plan\"] in [\"free\", \"pro\"]",
-            "user[\"platform\"] in [\"iOS\", \"web\"]",
-        }), "n is missing for one member; role and $email have more than 3 values");
-    }
-
-    [Test]
-    public void Candidates_NumbersAndBooleans_AreWrittenAsLiterals()
-    {
-        var candidates = CohortFilter.Candidates([Json("""{"seats": 5, "trial": true}"""), Json("""{"seats": 5, "trial": true}""")]);
-
-        Assert.That(candidates.Select(c => c.Expression), Is.EquivalentTo(new[] { "user[\"seats\"] == 5", "user[\"trial\"] == true" }));
-    }
 
     [TestCase("user[\"utm_source\"] == \"referral\"", null)]
     [TestCase("user[\"plan\"] in [\"pro\", \"business\"] and defined(user[\"company\"])", null)]
@@ -61,31 +29,43 @@ public sealed class CohortAndGqmTests
     }
 
     [Test]
-    public void Activity_LastCompleteWeek_IsTestedOnActiveShareOfMembers()
+    public void CohortActivity_CountsRetentionActivityAndEventsFromTheMembersOwnEvents()
     {
-        var query = new FrequencyQuery(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 15)) { Unit = TimeUnit.Week, AddictionUnit = TimeUnit.Day };
-        var a = new FrequencyResult(query, [new FrequencyPeriod("2026-03-02", [50, 30, 10, 0, 0, 0, 0]), new FrequencyPeriod("2026-03-09", [40, 20, 10, 0, 0, 0, 0])]);
-        var b = new FrequencyResult(query, [new FrequencyPeriod("2026-03-02", [20, 5, 0, 0, 0, 0, 0]), new FrequencyPeriod("2026-03-09", [10, 5, 0, 0, 0, 0, 0])]);
+        static (string, DateOnly, string) E(string name, int march, string user) => (name, new DateOnly(2026, 3, march), user);
+        var events = new ExportedEvents(
+        [
+            E("Sign Up", 2, "u1"), E("Login", 3, "u1"), E("Login", 9, "u1"), E("Login", 10, "u1"),
+            E("Sign Up", 5, "u2"),
+            E("Sign Up", 2, "u3"), E("Login", 9, "u3"), E("Login", 12, "u3"),
+            E("Sign Up", 2, "u4"), E("Login", 3, "u4"),
+        ], 4);
+        var from = new DateOnly(2026, 3, 2);
+        var to = new DateOnly(2026, 3, 15);
 
-        var full = CohortComparison.Activity(a, 100, b, 100, new DateOnly(2026, 3, 15))!;
-        var cut = CohortComparison.Activity(a, 100, b, 100, new DateOnly(2026, 3, 14))!;
+        var joined = CohortActivity.Join(events, new HashSet<string> { "u1", "u2" }, new HashSet<string> { "u3", "u5" }, "Sign Up", from, to);
 
-        Assert.That(full.Week, Is.EqualTo("2026-03-09"));
-        Assert.That((full.ActiveA, full.DaysA, full.ActiveB, full.DaysB), Is.EqualTo((40L, 70.0 / 40, 10L, 15.0 / 10)));
-        Assert.That(full.Test.Z, Is.EqualTo(4.8989794855663575).Within(1e-9));
-        Assert.That(cut.Week, Is.EqualTo("2026-03-02"), "a week that ends after the range is not complete");
+        Assert.That((joined.A.Retention(1, to).Users, joined.A.Retention(1, to).Returned), Is.EqualTo((2L, 1L)), "u1 came back on day 1, u2 did not; u4 is in neither cohort");
+        Assert.That((joined.A.Retention(7, to).Users, joined.A.Retention(7, to).Returned), Is.EqualTo((2L, 1L)));
+        Assert.That(joined.A.Retention(30, to).Users, Is.Zero, "nobody was born 30 days before the last day");
+        Assert.That((joined.B.Retention(1, to).Returned, joined.B.Retention(7, to).Returned), Is.EqualTo((0L, 1L)));
+        Assert.That(CohortActivity.LastCompleteWeek(from, to), Is.EqualTo(new DateOnly(2026, 3, 9)), "15 March 2026 is a Sunday");
+        Assert.That(CohortActivity.LastCompleteWeek(from, new DateOnly(2026, 3, 14)), Is.EqualTo(from), "a week that ends after the range is not complete");
+        Assert.That(CohortActivity.LastCompleteWeek(new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 14)), Is.Null);
+        var week = joined.Activity(new DateOnly(2026, 3, 9));
+        Assert.That((week.ActiveA, week.MembersA, week.DaysA, week.ActiveB, week.MembersB, week.DaysB), Is.EqualTo((1L, 2L, 2.0, 1L, 2L, 2.0)), "u5 has no events but is a member");
+        var top = joined.TopEvents(5);
+        Assert.That(top.Select(e => (e.Event, e.TotalA, e.PerMemberA, e.TotalB, e.PerMemberB)), Is.EqualTo(new[] { ("Login", 3.0, 1.5, 2.0, 1.0), ("Sign Up", 2.0, 1.0, 1.0, 0.5) }));
     }
 
     [Test]
-    public void Retention_AndFindings_NameTheBetterCohortOnlyWhenSignificant()
+    public void Findings_NameTheBetterCohortOnlyWhenSignificant()
     {
-        var a = new RetentionSegment("$overall", [new RetentionCohort("2026-01-01", 100, [.. Enumerable.Repeat(30L, 31)])]);
-        var b = new RetentionSegment("$overall", [new RetentionCohort("2026-01-01", 100, [.. Enumerable.Repeat(10L, 8)])]);
+        static RetentionContrast C(int day, long ra, long na, long rb, long nb) =>
+            new(day, new BucketRate(day, ra, na), new BucketRate(day, rb, nb), Statistics.TwoProportions(ra, na, rb, nb));
+        RetentionContrast[] contrasts = [C(1, 30, 100, 10, 100), C(7, 30, 100, 10, 100), C(30, 30, 100, 0, 0)];
 
-        var contrasts = CohortComparison.Retention(a, b, 30);
         var findings = CohortComparison.Findings("Referral", "Paid", contrasts, null, [CohortComparison.Events("Login", 500, 100, 100, 100)]);
 
-        Assert.That(contrasts.Select(c => c.Day), Is.EqualTo(new[] { 1, 7, 30 }));
         Assert.That(contrasts[1].Test.Z, Is.EqualTo(3.535533905932737).Within(1e-9));
         Assert.That(findings[1], Does.StartWith("D7: Referral retains better — 30.0 % (n=100) vs 10.0 % (n=100)"));
         Assert.That(findings[2], Does.StartWith("D30 retention cannot be compared"), "B's cohort has not reached day 30");

@@ -19,8 +19,8 @@ public sealed class ComposedToolsStdioTests(string protocol)
         var result = compared.StructuredContent!.Value;
         var sizes = cohorts.StructuredContent!.Value.GetProperty("cohorts").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetInt64(), c => c.GetProperty("count").GetInt64());
         var resolved = result.GetProperty("cohorts").EnumerateArray().ToList();
-        Assert.That(resolved[0].GetProperty("filter").GetString(), Is.EqualTo("user[\"utm_source\"] == \"referral\""), "the saved cohort became the user-property filter that selects exactly its members");
-        Assert.That(resolved[1].GetProperty("filter").GetString(), Is.EqualTo("user[\"utm_source\"] == \"paid_social\""));
+        Assert.That(resolved[0].GetProperty("membership").GetString(), Is.EqualTo("engage filter_by_cohort={\"id\": 9102}"), "the saved cohort's members are read from Engage");
+        Assert.That(resolved[1].GetProperty("membership").GetString(), Is.EqualTo("engage filter_by_cohort={\"id\": 9103}"));
         Assert.That(resolved[0].GetProperty("members").GetInt64(), Is.EqualTo(sizes[9102]));
         Assert.That(resolved[1].GetProperty("members").GetInt64(), Is.EqualTo(sizes[9103]));
 
@@ -41,19 +41,21 @@ public sealed class ComposedToolsStdioTests(string protocol)
     }
 
     [Test]
-    public async Task CohortComparison_WhereExpressionsAndASmallBudget_SkipsWhatDoesNotFitAndSaysSo()
+    public async Task CohortComparison_ExpressionAndNameWithASmallBudget_SkipsWhatDoesNotFitAndSaysSo()
     {
         await using var mcp = await SmartToolClient.StartAsync(protocol);
 
-        var compared = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = "user[\"platform\"] == \"Android\"", ["cohort_b"] = "user[\"platform\"] == \"web\"", ["budget"] = 7 });
+        var compared = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = "user[\"platform\"] == \"Android\"", ["cohort_b"] = "large FREE accounts", ["budget"] = 3 });
 
         Assert.That(compared.IsError, Is.Not.True, SmartToolClient.Text(compared));
         var result = compared.StructuredContent!.Value;
         var cohorts = result.GetProperty("cohorts").EnumerateArray().ToList();
         Assert.That(cohorts[0].GetProperty("filter").GetString(), Is.EqualTo("user[\"platform\"] == \"Android\""));
         Assert.That(cohorts[0].GetProperty("members").GetInt64(), Is.InRange(4_000, 7_000), "the expression's members are counted through engage");
-        Assert.That(result.GetProperty("retention").GetArrayLength(), Is.EqualTo(3));
-        Assert.That(result.GetProperty("budget").GetProperty("spent").GetInt32(), Is.LessThanOrEqualTo(7));
+        Assert.That(cohorts[1].GetProperty("saved_cohort_id").GetInt64(), Is.EqualTo(9105), "a saved cohort by its name, in any case");
+        Assert.That(result.GetProperty("retention").GetArrayLength(), Is.EqualTo(0), "with the event list skipped, no sign-up event is known");
+        Assert.That(result.GetProperty("events_per_member").GetArrayLength(), Is.GreaterThan(0), "the rest is still counted from the export");
+        Assert.That(result.GetProperty("budget").GetProperty("spent").GetInt32(), Is.LessThanOrEqualTo(3));
         Assert.That(result.GetProperty("unanswered").EnumerateArray().Select(u => u.GetProperty("reason").GetString()), Has.Some.Contains("budget"), "what did not fit is reported, not zeroed");
         await AssertSpendMatchesAuditAsync(mcp, "cohort_comparison", result);
 

@@ -16,7 +16,8 @@ public sealed class ArgumentFormsTests
         var byNumber = await mcp.CallAsync("cohort_comparison", new() { ["cohort_a"] = 9102, ["cohort_b"] = 9103, ["budget"] = "20" });
         Assert.That(byNumber.IsError, Is.Not.True, SmartToolClient.Text(byNumber));
         var cohorts = byNumber.StructuredContent!.Value.GetProperty("cohorts").EnumerateArray().ToList();
-        Assert.That(cohorts[0].GetProperty("filter").GetString(), Is.EqualTo("user[\"utm_source\"] == \"referral\""), "numeric id 9102 resolved as the saved cohort");
+        Assert.That(cohorts[0].GetProperty("saved_cohort_id").GetInt64(), Is.EqualTo(9102), "numeric id 9102 resolved as the saved cohort");
+        Assert.That(cohorts[0].GetProperty("membership").GetString(), Does.Contain("filter_by_cohort"));
 
         var limited = await mcp.CallAsync("list_events", new() { ["limit"] = "3" });
         Assert.That(limited.IsError, Is.Not.True, SmartToolClient.Text(limited));
