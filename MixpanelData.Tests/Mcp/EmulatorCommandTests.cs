@@ -11,66 +11,25 @@ namespace MixpanelData.Tests.Mcp;
 /// <summary><c>mp_mcp emulator</c> as a real process, reached with a plain HTTP client, as a curl user would.</summary>
 public sealed class EmulatorCommandTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Test]
     public async Task Emulator_Started_ServesDocumentedShapesWithDemoCredentials()
     {
         var home = await SharedDemo.HomeAsync();
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(ProcessRunner.McpDll);
-        start.ArgumentList.Add("emulator");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.Environment["HOME"] = home;
-        using var process = Process.Start(start)!;
-        try
-        {
-            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var stderr = new StringBuilder();
-            process.ErrorDataReceived += (_, e) =>
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(e.Data);
-                }
+        await using var emulator = await EmulatorProcess.StartAsync(home);
+        var port = emulator.Port;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("demo:demo")));
+        var names = JsonDocument.Parse(await client.GetStringAsync("api/query/events/names?project_id=1&type=general"));
+        var funnels = JsonDocument.Parse(await client.GetStringAsync("api/2.0/funnels/list?project_id=1"));
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "api/query/funnels/list?project_id=1");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("demo:nope")));
+        using var refused = await client.SendAsync(wrong);
 
-                if (e.Data?.Contains("Press Ctrl+C", StringComparison.Ordinal) == true)
-                {
-                    ready.TrySetResult();
-                }
-            };
-            process.BeginErrorReadLine();
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(120));
-
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("demo:demo")));
-            var names = JsonDocument.Parse(await client.GetStringAsync("api/query/events/names?project_id=1&type=general"));
-            var funnels = JsonDocument.Parse(await client.GetStringAsync("api/2.0/funnels/list?project_id=1"));
-            using var wrong = new HttpRequestMessage(HttpMethod.Get, "api/query/funnels/list?project_id=1");
-            wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("demo:nope")));
-            using var refused = await client.SendAsync(wrong);
-
-            Assert.That(names.RootElement.ValueKind, Is.EqualTo(JsonValueKind.Array));
-            Assert.That(names.RootElement.EnumerateArray().Select(e => e.GetString()), Does.Contain("Sign Up"));
-            Assert.That(funnels.RootElement[0].GetProperty("funnel_id").GetInt64(), Is.EqualTo(7011));
-            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            lock (stderr)
-            {
-                Assert.That(stderr.ToString(), Does.Contain($"http://127.0.0.1:{port}").And.Contain("curl -u demo:demo"));
-            }
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        Assert.That(names.RootElement.ValueKind, Is.EqualTo(JsonValueKind.Array));
+        Assert.That(names.RootElement.EnumerateArray().Select(e => e.GetString()), Does.Contain("Sign Up"));
+        Assert.That(funnels.RootElement[0].GetProperty("funnel_id").GetInt64(), Is.EqualTo(7011));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(emulator.Output, Does.Contain($"http://127.0.0.1:{port}").And.Contain("curl -u demo:demo"));
     }
 
     [Test]

@@ -28,6 +28,7 @@ public sealed class FetchBudgetToolTests
     {
         var home = await SharedDemo.HomeAsync();
         await using var emulator = await EmulatorProcess.StartAsync(home);
+        Assert.That(emulator.Output, Does.Contain("Rate limits: Mixpanel's"), "the emulator enforces the limits");
         var stderr = new ConcurrentQueue<string>();
         await using var client = await McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
         {
@@ -75,6 +76,7 @@ public sealed class FetchBudgetToolTests
     {
         var home = await SharedDemo.HomeAsync();
         await using var emulator = await EmulatorProcess.StartAsync(home);
+        Assert.That(emulator.Output, Does.Contain("Rate limits: Mixpanel's"), "the emulator enforces the limits");
         var db = Path.Combine(Path.GetTempPath(), "mp-kill-" + Guid.NewGuid().ToString("N") + ".duckdb");
         var range = new Dictionary<string, object?> { ["from_date"] = Iso(Yesterday.AddDays(-29)), ["to_date"] = Iso(Yesterday), ["table"] = "month" };
         try
@@ -200,75 +202,5 @@ public sealed class FetchBudgetToolTests
         var result = await client.CallToolAsync("sql_scalar", new Dictionary<string, object?> { ["query"] = sql });
         Assert.That(result.IsError, Is.Not.True, DemoMcpProcess.Text(result));
         return result.StructuredContent!.Value.GetProperty("value").GetInt64();
-    }
-
-    /// <summary>A spawned <c>mp_mcp emulator</c> (Mixpanel's limits enforced) on a free loopback port.</summary>
-    private sealed class EmulatorProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private EmulatorProcess(Process process, string baseUrl)
-        {
-            _process = process;
-            BaseUrl = baseUrl;
-        }
-
-        public string BaseUrl { get; }
-
-        public static async Task<EmulatorProcess> StartAsync(string home)
-        {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            start.ArgumentList.Add(ProcessRunner.McpDll);
-            start.ArgumentList.Add("emulator");
-            start.ArgumentList.Add("--port");
-            start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-            start.Environment["HOME"] = home;
-            var process = Process.Start(start)!;
-            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var output = new StringBuilder();
-            process.ErrorDataReceived += (_, e) =>
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-
-                if (e.Data?.Contains("Press Ctrl+C", StringComparison.Ordinal) == true)
-                {
-                    ready.TrySetResult();
-                }
-            };
-            process.BeginErrorReadLine();
-            try
-            {
-                await ready.Task.WaitAsync(TimeSpan.FromSeconds(120));
-                lock (output)
-                {
-                    Assert.That(output.ToString(), Does.Contain("Rate limits: Mixpanel's"), "the emulator enforces the limits");
-                }
-            }
-            catch
-            {
-                process.Kill(entireProcessTree: true);
-                process.Dispose();
-                throw;
-            }
-
-            return new EmulatorProcess(process, $"http://127.0.0.1:{port}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }
