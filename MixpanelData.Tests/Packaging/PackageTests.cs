@@ -15,7 +15,8 @@ namespace MixpanelData.Tests.Packaging;
 /// the tool installed with `dotnet tool install` and run by `dnx`, each driven over stdio by the SDK's real client, and a
 /// fresh console app that references the library from the feed. Restores are offline (the feed plus this machine's
 /// global packages folder) into a private packages folder, so no cache outside the temp folder is touched.
-/// Packing reuses the build of this test run (--no-build).
+/// The library is packed from this test run's build (--no-build); the tool is packed as for a release (-c Release, its
+/// RID-specific packages built by the pack).
 /// </summary>
 [NonParallelizable]
 public sealed class PackageTests
@@ -54,14 +55,16 @@ public sealed class PackageTests
             </configuration>
             """);
 
-        foreach (var project in new[] { "MixpanelData", "MixpanelData.Mcp" })
-        {
-            (await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, new Dictionary<string, string?>(), Slow,
-                "pack", Path.Combine(project, project + ".csproj"), "--no-build", "-c", DotnetCli.Configuration, "-o", _feed,
-                "-p:PackageVersion=" + Version, "-p:PublishDir=" + Path.Combine(_root, "publish-" + project) + "/",
-                "--disable-build-servers", "-nodeReuse:false"))
-                .EnsureSuccess("dotnet pack " + project);
-        }
+        (await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, new Dictionary<string, string?>(), Slow,
+            "pack", Path.Combine("MixpanelData", "MixpanelData.csproj"), "--no-build", "-c", DotnetCli.Configuration, "-o", _feed,
+            "-p:PackageVersion=" + Version, "--disable-build-servers", "-nodeReuse:false"))
+            .EnsureSuccess("dotnet pack MixpanelData");
+        // The tool exactly as `dotnet pack -c Release` makes it for release: the pointer package, the self-contained
+        // composite ReadyToRun linux-x64 package and the portable one. It builds its own RID-specific outputs.
+        (await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(15),
+            "pack", Path.Combine("MixpanelData.Mcp", "MixpanelData.Mcp.csproj"), "-c", "Release", "-o", _feed,
+            "-p:PackageVersion=" + Version, "--disable-build-servers", "-nodeReuse:false"))
+            .EnsureSuccess("dotnet pack MixpanelData.Mcp");
         TestContext.Progress.WriteLine($"PackageTests: packed both in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
@@ -125,24 +128,60 @@ public sealed class PackageTests
     }
 
     [Test]
+    public void ToolPackages_PointerNamesThePlatformPackages_LinuxIsSelfContainedComposite()
+    {
+        Assert.That(Directory.GetFiles(_feed, "MixpanelData.Mcp*.nupkg").Select(Path.GetFileName), Is.EquivalentTo(new[]
+        {
+            $"MixpanelData.Mcp.{Version}.nupkg", $"MixpanelData.Mcp.linux-x64.{Version}.nupkg", $"MixpanelData.Mcp.any.{Version}.nupkg",
+        }));
+        using (var pointer = Open(Path.Combine(_feed, $"MixpanelData.Mcp.{Version}.nupkg")))
+        using (var settings = pointer.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open())
+        {
+            var document = XDocument.Load(settings);
+            Assert.That(document.Descendants("Command").Single().Attribute("Name")!.Value, Is.EqualTo("mp_mcp"));
+            Assert.That(document.Descendants("RuntimeIdentifierPackage").Select(p => p.Attribute("RuntimeIdentifier")!.Value + "=" + p.Attribute("Id")!.Value),
+                Is.EquivalentTo(new[] { "linux-x64=MixpanelData.Mcp.linux-x64", "any=MixpanelData.Mcp.any" }));
+            Assert.That(pointer.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)), Is.Empty, "the pointer package holds no code");
+        }
+
+        using var linux = Open(Path.Combine(_feed, $"MixpanelData.Mcp.linux-x64.{Version}.nupkg"));
+        var names = linux.Entries.Select(e => e.FullName).ToList();
+        Assert.That(names, Is.SupersetOf(new[] { "tools/any/linux-x64/mp_mcp", "tools/any/linux-x64/mp_mcp.dll", "tools/any/linux-x64/libcoreclr.so" }),
+            "self-contained: the runtime travels with the tool");
+        var composite = linux.GetEntry("tools/any/linux-x64/mp_mcp.r2r.dll");
+        Assert.That(composite, Is.Not.Null, "one composite ReadyToRun image of the app and the framework");
+        Assert.That(composite!.Length, Is.GreaterThan(50_000_000), "the composite image holds the framework's code too");
+        AssertElfLibrary(linux, "tools/any/linux-x64/libduckdb.so");
+        Assert.That(names, Has.None.Contains("duckdb.dll").And.None.Contains("libduckdb.dylib").And.None.Contains("linux-arm64"), "only Linux x64's DuckDB");
+        using (var reader = new StreamReader(linux.GetEntry("tools/any/linux-x64/mp_mcp.runtimeconfig.json")!.Open()))
+        {
+            var options = JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("runtimeOptions");
+            Assert.That(options.TryGetProperty("includedFrameworks", out _), Is.True, "a self-contained app lists the frameworks it includes");
+            Assert.That(options.TryGetProperty("framework", out _) || options.TryGetProperty("frameworks", out _), Is.False, "and needs no shared framework");
+        }
+    }
+
+    [Test]
     public void ToolPackage_IsADotnetToolAndAnMcpServerWithItsManifest()
     {
-        using var package = Open(Path.Combine(_feed, $"MixpanelData.Mcp.{Version}.nupkg"));
-        var names = package.Entries.Select(e => e.FullName).ToList();
-        var metadata = Metadata(package, "MixpanelData.Mcp");
+        using var pointer = Open(Path.Combine(_feed, $"MixpanelData.Mcp.{Version}.nupkg"));
+        var metadata = Metadata(pointer, "MixpanelData.Mcp");
 
         Assert.That(Child(metadata, "id")!.Value, Is.EqualTo("MixpanelData.Mcp"));
         Assert.That(metadata.Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => e.Attribute("name")!.Value),
             Is.EquivalentTo(new[] { "DotnetTool", "McpServer" }));
         Assert.That(Child(metadata, "repository"), Is.Null);
+
+        using var package = Open(Path.Combine(_feed, $"MixpanelData.Mcp.any.{Version}.nupkg"));
+        var names = package.Entries.Select(e => e.FullName).ToList();
         using (var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open())
         {
             var command = XDocument.Load(settings).Descendants("Command").Single();
             Assert.That(command.Attribute("Name")!.Value, Is.EqualTo("mp_mcp"));
             Assert.That(command.Attribute("EntryPoint")!.Value, Is.EqualTo("mp_mcp.dll"));
         }
-        // The tool is portable: its publish carries every platform DuckDB.NET.Bindings.Full ships (the build output
-        // folders keep only the build machine's, see Directory.Build.targets).
+        // The fallback tool is portable: its publish carries every platform DuckDB.NET.Bindings.Full ships (the build
+        // output folders keep only the build machine's, see Directory.Build.targets).
         AssertElfLibrary(package, "tools/net10.0/any/runtimes/linux-x64/native/libduckdb.so");
         AssertElfLibrary(package, "tools/net10.0/any/runtimes/linux-arm64/native/libduckdb.so");
         Assert.That(names, Is.SupersetOf(new[]
@@ -153,7 +192,7 @@ public sealed class PackageTests
             "no single-platform library at the tool's root");
 
         string text;
-        using (var reader = new StreamReader(package.GetEntry(".mcp/server.json")!.Open()))
+        using (var reader = new StreamReader(pointer.GetEntry(".mcp/server.json")!.Open()))
         {
             text = reader.ReadToEnd();
         }
@@ -234,6 +273,11 @@ public sealed class PackageTests
             .EnsureSuccess("dotnet tool install");
         var launcher = Path.Combine(tools, OperatingSystem.IsWindows() ? "mp_mcp.exe" : "mp_mcp");
         Assert.That(File.Exists(launcher), Is.True, "the tool's command is mp_mcp");
+        if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.That(Directory.Exists(Path.Combine(tools, ".store", "mixpaneldata.mcp", Version, "mixpaneldata.mcp.linux-x64")), Is.True,
+                "dotnet tool install picked the precompiled Linux x64 package");
+        }
 
         await using var client = await ConnectAsync(launcher, ["--demo"], packages);
 
@@ -243,10 +287,15 @@ public sealed class PackageTests
     [Test]
     public async Task Dnx_RunsTheServerStraightFromTheFeed()
     {
+        var packages = Path.Combine(_root, "dnx-packages");
         await using var client = await ConnectAsync("dotnet",
-            ["dnx", $"MixpanelData.Mcp@{Version}", "--yes", "--configfile", _config, "--", "--demo"], Path.Combine(_root, "dnx-packages"));
+            ["dnx", $"MixpanelData.Mcp@{Version}", "--yes", "--configfile", _config, "--", "--demo"], packages);
 
         await AssertServesDemoWithDuckDbAsync(client);
+        if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.That(Directory.Exists(Path.Combine(packages, "mixpaneldata.mcp.linux-x64")), Is.True, "dnx picked the precompiled Linux x64 package");
+        }
     }
 
     private Task<string>? _consumer;
