@@ -8,7 +8,9 @@ namespace MixpanelData.Tests.Insights;
 /// <summary>
 /// Workspace.Insights.CompareCohortsAsync on the demo for every saved cohort, whatever its definition. Every figure is
 /// recomputed by the test itself in SQL over the export (ws.Fetch.EventsAsync) and the Engage members
-/// (ws.Fetch.ProfilesAsync with the cohort id) loaded into the local store, never taken from the comparer.
+/// (ws.Fetch.ProfilesAsync with the cohort id) loaded into the local store, never taken from the comparer. Each case
+/// runs twice: on a workspace whose store holds that fetch (the comparer reads the table) and on one whose store is empty
+/// (the comparer reads the export).
 /// </summary>
 [NonParallelizable]
 public sealed class CohortComparisonExactTests
@@ -17,25 +19,38 @@ public sealed class CohortComparisonExactTests
     private static readonly DateOnly From = LastDay.AddDays(-27);
     private static readonly DateOnly To = LastDay.AddDays(-14);
     private Workspace _ws = null!;
+    private Workspace _exportOnly = null!;
 
     [OneTimeSetUp]
     public async Task OpenAsync()
     {
         _ws = Workspace.OpenDemo(await SharedDemo.OptionsAsync());
         await _ws.Fetch.EventsAsync(new FetchEventsRequest(From, LastDay) { Table = "ev" });
+        // A second workspace on the same demo whose store holds nothing, so its comparisons read the export.
+        _exportOnly = Workspace.OpenDemo(await SharedDemo.OptionsAsync());
     }
 
     [OneTimeTearDown]
-    public async Task CloseAsync() => await _ws.DisposeAsync();
-
-    [TestCase("9104", "Large free accounts", 9104L, 9105L, TestName = "Android users (by id) vs Large free accounts (by name)")]
-    [TestCase("paying customers", "9102", 9101L, 9102L, TestName = "Paying customers (by name, any case) vs Referral sign-ups (by id)")]
-    [TestCase("Paid social sign-ups", "Dormant for 30 days", 9103L, 9106L, TestName = "Paid social sign-ups vs Dormant for 30 days (by name)")]
-    public async Task SavedCohorts_EveryFigureMatchesSqlOverTheExportAndTheEngageMembers(string a, string b, long idA, long idB)
+    public async Task CloseAsync()
     {
-        var report = await _ws.Insights.CompareCohortsAsync(new CohortComparisonRequest(a, b, From, To));
+        await _ws.DisposeAsync();
+        await _exportOnly.DisposeAsync();
+    }
+
+    [TestCase("9104", "Large free accounts", 9104L, 9105L, false, TestName = "Android users (by id) vs Large free accounts (by name), from the export")]
+    [TestCase("9104", "Large free accounts", 9104L, 9105L, true, TestName = "Android users (by id) vs Large free accounts (by name), from the local table")]
+    [TestCase("paying customers", "9102", 9101L, 9102L, false, TestName = "Paying customers (by name, any case) vs Referral sign-ups (by id), from the export")]
+    [TestCase("paying customers", "9102", 9101L, 9102L, true, TestName = "Paying customers (by name, any case) vs Referral sign-ups (by id), from the local table")]
+    [TestCase("Paid social sign-ups", "Dormant for 30 days", 9103L, 9106L, false, TestName = "Paid social sign-ups vs Dormant for 30 days (by name), from the export")]
+    [TestCase("Paid social sign-ups", "Dormant for 30 days", 9103L, 9106L, true, TestName = "Paid social sign-ups vs Dormant for 30 days (by name), from the local table")]
+    public async Task SavedCohorts_EveryFigureMatchesSqlOverTheExportAndTheEngageMembers(string a, string b, long idA, long idB, bool fromStore)
+    {
+        var report = await (fromStore ? _ws : _exportOnly).Insights.CompareCohortsAsync(new CohortComparisonRequest(a, b, From, To));
 
         Assert.That(report.Unanswered, Is.Empty, report.Summary);
+        Assert.That(report.EventSource, fromStore
+            ? Does.StartWith($"local table ev (every event {Day(From)}..{Day(LastDay)}, fetched ")
+            : Does.StartWith($"export of every event {Day(From)}..{Day(LastDay)} ("), "where the events came from");
         Assert.That((report.A.Id, report.B.Id), Is.EqualTo(((long?)idA, (long?)idB)));
         Assert.That(report.BornEvent, Is.EqualTo("Sign Up"));
         Assert.That(report.Spend.Spent, Is.LessThanOrEqualTo(4), "cohort list, one Engage read per cohort, the event list (unless cached)");

@@ -3,6 +3,7 @@ using System.Text;
 using MixpanelData.Discovery;
 using MixpanelData.Fetching;
 using MixpanelData.Analytics;
+using MixpanelData.Storage;
 
 namespace MixpanelData.Insights;
 
@@ -59,15 +60,16 @@ public sealed record CohortComparisonReport(
     string Summary,
     QuerySpend Spend)
 {
-    /// <summary>Where the events joined to the members came from, e.g. "export of every event 2026-09-04..2026-12-02 (61,204 events)".</summary>
+    /// <summary>Where the events joined to the members came from, e.g. "export of every event 2026-09-04..2026-12-02 (61,204 events of …)" or "local table events (every event …, fetched …), days …".</summary>
     public string? EventSource { get; init; }
 }
 
 
 /// <summary>
 /// Two cohorts compared exactly: each cohort's members are read from Engage (<c>filter_by_cohort</c> for a saved cohort,
-/// <c>where</c> for a user-property expression; later pages are not counted by Mixpanel), and the export of every event
-/// over the range (plus the 30 days after it that D30 needs, up to yesterday) is joined to them by distinct id. D1/D7/D30
+/// <c>where</c> for a user-property expression; later pages are not counted by Mixpanel), and every event over the range
+/// (plus the 30 days after it that D30 needs, up to yesterday) is joined to them by distinct id: read from a table of the
+/// local store when a fetch of every event over those days filled one (DuckDB counts; no export), else exported. D1/D7/D30
 /// retention after the first sign-up, the last complete week's activity and the top events per member are counted from
 /// those events, so a saved cohort of any definition compares, with no need to turn it into a filter. Spends at most
 /// 4 Query API calls (the cohort list, one Engage read per cohort, the event list unless cached); the member reads, the
@@ -102,7 +104,7 @@ internal sealed class CohortComparer(InsightSources sources)
         var membersA = queries.RunAsync($"members of {specA.Label} ({specA.Membership}; later pages are free)", 1, ct => ReadMembersAsync(specA, ct), cancellationToken);
         var membersB = queries.RunAsync($"members of {specB.Label} ({specB.Membership}; later pages are free)", 1, ct => ReadMembersAsync(specB, ct), cancellationToken);
         var signupTask = queries.RunAsync("list events (to find the sign-up event)", 1, ct => sources.Discovery.EventsAsync(ct), cancellationToken);
-        var exported = queries.RunAsync($"export of every event {Day(from)}..{Day(exportTo)} (Export API, not a Query API call)", 0, ct => ReadEventsAsync(from, exportTo, ct), cancellationToken);
+        var exported = queries.RunAsync($"every event {Day(from)}..{Day(exportTo)}: a fetched table of the local store that holds them, else the export (Export API, not a Query API call)", 0, ct => ReadEventsAsync(from, exportTo, ct), cancellationToken);
         await Task.WhenAll(membersA, membersB, signupTask, exported).ConfigureAwait(false);
 
         var a = Compared(specA, membersA.Result);
@@ -156,7 +158,7 @@ internal sealed class CohortComparer(InsightSources sources)
             problems.Add(new Unanswered(string.Join(", ", skipped), $"skipped to stay within the budget of {request.Budget} Query API calls"));
         }
 
-        var source = events.Ok ? $"export of every event {Day(from)}..{Day(exportTo)} ({events.Value!.Count:N0} events of {events.Value.Users:N0} users), joined to the members by distinct id" : null;
+        var source = events.Ok ? $"{events.Value!.Source} ({events.Value.Count:N0} events of {events.Value.Users:N0} users), joined to the members by distinct id" : null;
         var text = new StringBuilder($"A = {a.Label} ({a.Members:N0} members), B = {b.Label} ({b.Members:N0} members); sign-ups and activity {Day(from)}..{Day(to)}:\n");
         foreach (var finding in findings)
         {
@@ -199,20 +201,78 @@ internal sealed class CohortComparer(InsightSources sources)
         return members;
     }
 
-    private async Task<ExportedEvents> ReadEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events of every user over the days: from a table of the local store that a fetch of every event over (at
+    /// least) those days filled, when there is one — no export, and DuckDB does the counting — otherwise from the export.
+    /// </summary>
+    private async Task<ExportedEvents> ReadEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        await StoredEventsAsync(from, to, cancellationToken).ConfigureAwait(false) ?? await ExportEventsAsync(from, to, cancellationToken).ConfigureAwait(false);
+
+    private async Task<ExportedEvents> ExportEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var rows = new List<(string Name, DateOnly Day, string User)>();
+        var rows = new List<(string Name, DateOnly Day, string User, long Count)>();
         var users = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var e in sources.Fetch.StreamEventsAsync(new StreamEventsRequest(from, to), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (e.DistinctId is { } user)
             {
-                rows.Add((e.Name, DateOnly.FromDateTime(e.Time.UtcDateTime), user));
+                rows.Add((e.Name, DateOnly.FromDateTime(e.Time.UtcDateTime), user, 1));
                 users.Add(user);
             }
         }
 
-        return new ExportedEvents(rows, users.Count);
+        return new ExportedEvents(rows, rows.Count, users.Count, $"export of every event {Day(from)}..{Day(to)}");
+    }
+
+    private async Task<ExportedEvents?> StoredEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        LocalStore store;
+        IReadOnlyList<TableInfo> tables;
+        try
+        {
+            store = sources.Local();
+            tables = await store.ListTablesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalStoreException)
+        {
+            return null; // No usable store (e.g. another process holds its file): the export answers.
+        }
+
+        var table = tables
+            .Where(t => t.Metadata is { Kind: "events", Source: "export", Filters: null, FromDate: { } first, ToDate: { } last } && first <= from && last >= to)
+            .OrderByDescending(t => t.Metadata!.FetchedAt)
+            .FirstOrDefault();
+        if (table is null)
+        {
+            return null;
+        }
+
+        var result = await store.SqlAsync(
+            $"SELECT event_name, CAST(event_time AS DATE), distinct_id, count(*) FROM {StoreIdentifiers.Quote(table.Name)} " +
+            "WHERE distinct_id IS NOT NULL AND event_time >= ? AND event_time < ? GROUP BY ALL",
+            new SqlOptions { Parameters = [from.ToDateTime(TimeOnly.MinValue), to.AddDays(1).ToDateTime(TimeOnly.MinValue)], MaxRows = int.MaxValue },
+            cancellationToken).ConfigureAwait(false);
+        var rows = new List<(string Name, DateOnly Day, string User, long Count)>(result.Rows.Count);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        long events = 0;
+        foreach (var row in result.Rows)
+        {
+            var day = row[1] switch
+            {
+                DateOnly d => d,
+                DateTime t => DateOnly.FromDateTime(t),
+                var other => throw new InvalidOperationException($"The store returned {other?.GetType().Name ?? "null"} for a DATE."),
+            };
+            var user = (string)row[2]!;
+            var count = Convert.ToInt64(row[3], CultureInfo.InvariantCulture);
+            rows.Add(((string)row[0]!, day, user, count));
+            users.Add(user);
+            events += count;
+        }
+
+        var fetched = table.Metadata!;
+        return new ExportedEvents(rows, events, users.Count,
+            $"local table {table.Name} (every event {Day(fetched.FromDate!.Value)}..{Day(fetched.ToDate!.Value)}, fetched {fetched.FetchedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC), days {Day(from)}..{Day(to)}");
     }
 
     /// <summary>Reads a cohort argument: a positive number is a saved id, an expression over <c>user[...]</c> is a filter, anything else a saved cohort's name.</summary>

@@ -72,11 +72,11 @@ internal static class CohortComparison
     }
 }
 
-/// <summary>The exported events an exact comparison reads: one row per event with a distinct id, and how many users sent them.</summary>
-internal sealed record ExportedEvents(IReadOnlyList<(string Name, DateOnly Day, string User)> Rows, int Users)
-{
-    public int Count => Rows.Count;
-}
+/// <summary>
+/// The events an exact comparison reads: rows of (event, UTC day, distinct id, how many such events), how many events
+/// and users they hold, and where they came from (the export, or a fetched table of the local store).
+/// </summary>
+internal sealed record ExportedEvents(IReadOnlyList<(string Name, DateOnly Day, string User, long Count)> Rows, long Count, int Users, string Source);
 
 /// <summary>
 /// Two cohorts' members joined to exported events, counted exactly. Pure, so every figure can be checked by hand:
@@ -100,16 +100,16 @@ internal sealed class CohortActivity
     {
         var ca = new CohortActivity(a.Count);
         var cb = new CohortActivity(b.Count);
-        foreach (var (name, day, user) in events.Rows)
+        foreach (var (name, day, user, count) in events.Rows)
         {
             if (a.Contains(user))
             {
-                ca.Add(name, day, user, signup, from, to);
+                ca.Add(name, day, user, count, signup, from, to);
             }
 
             if (b.Contains(user))
             {
-                cb.Add(name, day, user, signup, from, to);
+                cb.Add(name, day, user, count, signup, from, to);
             }
         }
 
@@ -145,7 +145,7 @@ internal sealed class CohortActivity
         return new BucketRate(day, returned, users);
     }
 
-    private void Add(string name, DateOnly day, string user, string? signup, DateOnly from, DateOnly to)
+    private void Add(string name, DateOnly day, string user, long count, string? signup, DateOnly from, DateOnly to)
     {
         if (!_days.TryGetValue(user, out var days))
         {
@@ -158,7 +158,7 @@ internal sealed class CohortActivity
             return;
         }
 
-        _events[name] = _events.GetValueOrDefault(name) + 1;
+        _events[name] = _events.GetValueOrDefault(name) + count;
         if (name == signup && (!_born.TryGetValue(user, out var born) || day < born))
         {
             _born[user] = day;
