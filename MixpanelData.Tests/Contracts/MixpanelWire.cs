@@ -29,7 +29,7 @@ internal sealed class MixpanelWire : IDisposable
     /// <summary>Every request the server received, oldest first.</summary>
     public IReadOnlyList<ILogEntry> Requests => [.. Server.LogEntries.OrderBy(e => e.RequestMessage.DateTime)];
 
-    public MixpanelData.Workspace Workspace(long? workspaceId = null, IReadOnlyDictionary<string, string>? headers = null, RetryOptions? retry = null, MixpanelRegion? region = MixpanelRegion.Us, TimeSpan? maxRateLimitWait = null) =>
+    public MixpanelData.Workspace Workspace(long? workspaceId = null, IReadOnlyDictionary<string, string>? headers = null, RetryOptions? retry = null, MixpanelRegion? region = MixpanelRegion.Us, TimeSpan? maxRateLimitWait = null, TimeProvider? time = null) =>
         new(new WorkspaceOptions
         {
             Account = new MixpanelAccount("contract", new Credentials(Username, Secret, ProjectId, region), "contract test")
@@ -44,6 +44,7 @@ internal sealed class MixpanelWire : IDisposable
             RateLimits = new RateLimitOptions { Disabled = true },
             Retry = retry ?? new RetryOptions { MaxRetries = 0 },
             MaxRateLimitWait = maxRateLimitWait,
+            TimeProvider = time ?? TimeProvider.System,
         });
 
     /// <summary>Answers <paramref name="method"/> <paramref name="path"/> with <paramref name="body"/>.</summary>

@@ -114,7 +114,15 @@ public sealed class QueryApiContractTests
 
         var result = await ws.Query.SegmentationAverageAsync(new NumericAggregateQuery("Purchase", new(2011, 8, 6), new(2011, 8, 7), "properties[\"amount\"]"));
 
-        Assert.That(_wire.Single("/api/query/segmentation/average").RequestMessage.Method, Is.EqualTo("GET"));
+        var request = _wire.Single("/api/query/segmentation/average");
+        Assert.That(request.RequestMessage.Method, Is.EqualTo("GET"));
+        Assert.That(Query(request), Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["project_id"] = "4242", ["event"] = "Purchase", ["from_date"] = "2011-08-06", ["to_date"] = "2011-08-07",
+            ["on"] = "properties[\"amount\"]", ["unit"] = "day",
+        }));
+        AssertAuthenticated(request);
+        Assert.That(result.Series, Is.EqualTo(new[] { "2011-08-06", "2011-08-07" }));
         Assert.That(result.Aggregate, Is.EqualTo(NumericAggregate.Average));
         Assert.That(result.Values, Is.EqualTo(new[] { 8.64705882352939, 4.640625 }));
         Assert.That(result.ComputedAt, Is.Null);

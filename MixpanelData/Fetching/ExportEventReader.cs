@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using MixpanelData.Storage;
 
 namespace MixpanelData.Fetching;
 
@@ -119,7 +120,7 @@ internal sealed class ExportEventReader(
                     var batch = new List<ExportEvent>();
                     var buffer = read.Buffer;
                     var stop = false;
-                    while (!stop && ExportLines.TryTakeLine(ref buffer, out var line))
+                    while (!stop && JsonLines.TryTakeLine(ref buffer, out var line))
                     {
                         stop = !Accept(line, batch);
                     }
@@ -154,7 +155,7 @@ internal sealed class ExportEventReader(
                         return true;
                     }
 
-                    if (buffer.Length > ExportLines.MaxLineBytes)
+                    if (buffer.Length > JsonLines.MaxLineBytes)
                     {
                         throw new InvalidResponseException($"A line of the export of {_window} is longer than 16 MB; this is not export JSONL.", null, "export", null);
                     }

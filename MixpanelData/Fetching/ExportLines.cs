@@ -1,28 +1,11 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
 namespace MixpanelData.Fetching;
 
-/// <summary>Splitting, hashing and parsing of export JSONL lines.</summary>
+/// <summary>Hashing and parsing of export JSONL lines (framed by <see cref="Storage.JsonLines"/>).</summary>
 internal static class ExportLines
 {
-    public const int MaxLineBytes = 16 * 1024 * 1024;
-
-    public static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
-    {
-        var end = buffer.PositionOf((byte)'\n');
-        if (end is null)
-        {
-            line = default;
-            return false;
-        }
-
-        line = buffer.Slice(0, end.Value);
-        buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
-        return true;
-    }
-
     /// <summary>The line without a trailing <c>\r</c>; empty when it is blank.</summary>
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line)
     {

@@ -10,7 +10,6 @@ public sealed partial class LocalStore
 {
     private const string EventsColumns = "event_name VARCHAR, event_time TIMESTAMP, distinct_id VARCHAR, insert_id VARCHAR, properties JSON";
     private const string ProfilesColumns = "distinct_id VARCHAR, properties JSON, last_seen TIMESTAMP";
-    private const int MaxLineBytes = 16 * 1024 * 1024;
 
     /// <summary>The <see cref="LocalStoreException.ErrorType"/> of a load refused because the export ended with <c>terminated early</c>.</summary>
     public const string TerminatedEarlyError = "TerminatedEarly";
@@ -123,7 +122,7 @@ public sealed partial class LocalStore
                 var buffer = read.Buffer;
                 StoreConnection.Guard(() =>
                 {
-                    while (TryTakeLine(ref buffer, out var line))
+                    while (JsonLines.TryTakeLine(ref buffer, out var line))
                     {
                         AcceptLine(line, state, appender);
                     }
@@ -139,9 +138,9 @@ public sealed partial class LocalStore
                     jsonl.AdvanceTo(read.Buffer.End);
                     break;
                 }
-                if (buffer.Length > MaxLineBytes)
+                if (buffer.Length > JsonLines.MaxLineBytes)
                 {
-                    throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
+                    throw new LocalStoreException($"Line {state.LineNumber + 1} is longer than {JsonLines.MaxLineBytes / (1024 * 1024)} MB; the input is not export JSONL.", "InvalidInput");
                 }
                 state.Bytes += read.Buffer.Length - buffer.Length;
                 jsonl.AdvanceTo(buffer.Start, buffer.End);
@@ -287,19 +286,6 @@ public sealed partial class LocalStore
             .AppendValue(lastSeen)
             .EndRow();
         state.Rows++;
-    }
-
-    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
-    {
-        var end = buffer.PositionOf((byte)'\n');
-        if (end is null)
-        {
-            line = default;
-            return false;
-        }
-        line = buffer.Slice(0, end.Value);
-        buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
-        return true;
     }
 
     private static void AcceptLine(ReadOnlySequence<byte> sequence, LineState state, DuckDB.NET.Data.DuckDBAppender appender)
