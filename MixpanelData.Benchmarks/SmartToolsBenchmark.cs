@@ -9,7 +9,8 @@ namespace MixpanelData.Benchmarks;
 /// <c>smart-tools</c>: each composed analysis (the library call each composed MCP tool maps) on the demo, in a fresh
 /// workspace: the first call (discovery not yet cached, emulator warming) and then the median of warm calls, with the
 /// Query API calls each spent. The demo's emulator is in-process, so the figures are the library's and the emulator's
-/// work, without network latency.
+/// work, without network latency. <c>fetch=1</c> fetches every event of the 60 days into the store first, so the tools
+/// that can read it (cohort_comparison) do; <c>export=N</c> times a bare export of N days.
 /// </summary>
 internal static class SmartToolsBenchmark
 {
@@ -37,6 +38,15 @@ internal static class SmartToolsBenchmark
 
                 Console.WriteLine($"export of every event over {days} days: {count:N0} events in {watch.Elapsed.TotalMilliseconds:F0} ms");
             }
+        }
+
+        if (arguments.ContainsKey("fetch"))
+        {
+            // fetch=1: every event of the 60 days into the store first, as a user who ran fetch_events would have;
+            // cohort_comparison then reads that table instead of the export.
+            var watch = Stopwatch.StartNew();
+            var fetched = await ws.Fetch.EventsAsync(new Fetching.FetchEventsRequest(from, last));
+            Console.WriteLine($"fetch_events {from:yyyy-MM-dd}..{last:yyyy-MM-dd} into the store: {fetched.RowsInserted:N0} events in {watch.Elapsed.TotalMilliseconds:F0} ms");
         }
 
         Console.WriteLine("tool                        | first ms | warm median ms | warm max ms | Query calls (budget)");

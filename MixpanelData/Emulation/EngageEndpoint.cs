@@ -38,16 +38,9 @@ internal sealed class EngageEndpoint(EmulatorContext context)
             throw new EmulatorError(HttpStatusCode.BadRequest, "request for page in uncached query for params");
         }
 
-        var parameters = new SqlParameters();
-        var filter = Filter(request, parameters);
-        var table = Table();
-        var total = EngineTable.Long((await table.QueryAsync($"SELECT count(*) FROM {table.Sql} WHERE {filter}", parameters, cancellationToken).ConfigureAwait(false))[0][0]);
-        var offset = parameters.Add((long)page * PageSize);
-        var size = parameters.Add((long)PageSize);
-        var rows = await table.QueryAsync(
-            $"SELECT distinct_id, CAST(properties AS VARCHAR) FROM {table.Sql} WHERE {filter} ORDER BY distinct_id LIMIT {size} OFFSET {offset}",
-            parameters,
-            cancellationToken).ConfigureAwait(false);
+        var matches = await MatchesAsync(request, session, cancellationToken).ConfigureAwait(false);
+        var total = matches.Count;
+        var rows = matches.Skip((int)Math.Min((long)page * PageSize, matches.Count)).Take(PageSize);
         var wanted = request.StringArray("output_properties")?.ToHashSet(StringComparer.Ordinal);
 
         return EmulatorJson.Json(w =>
@@ -59,12 +52,12 @@ internal sealed class EngageEndpoint(EmulatorContext context)
             w.WriteString("status", "ok");
             w.WriteNumber("total", total);
             w.WriteStartArray("results");
-            foreach (var row in rows)
+            foreach (var (id, properties) in rows)
             {
                 w.WriteStartObject();
-                w.WriteString("$distinct_id", (string)row[0]!);
+                w.WriteString("$distinct_id", id);
                 w.WritePropertyName("$properties");
-                WriteProperties(w, (string?)row[1], wanted);
+                WriteProperties(w, properties, wanted);
                 w.WriteEndObject();
             }
 
@@ -104,6 +97,46 @@ internal sealed class EngageEndpoint(EmulatorContext context)
             w.WriteEndArray();
         });
     }
+
+    /// <summary>
+    /// Every profile the query matches, in page order, computed on the query's first request and kept for its session,
+    /// as Mixpanel keeps a query's result for its <c>session_id</c>: later pages are slices, not new scans of every
+    /// profile (the demo's profiles do not change while the emulator runs). The last few sessions are kept.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Id, string? Properties)>> MatchesAsync(EmulatorRequest request, string session, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameters();
+        var filter = Filter(request, parameters); // validates the request before any cached answer is served
+        var pending = _sessions.GetOrAdd(session, _ => new Lazy<Task<IReadOnlyList<(string, string?)>>>(async () =>
+        {
+            var table = Table();
+            var rows = await table.QueryAsync(
+                $"SELECT distinct_id, CAST(properties AS VARCHAR) FROM {table.Sql} WHERE {filter} ORDER BY distinct_id", parameters, CancellationToken.None).ConfigureAwait(false);
+            return [.. rows.Select(r => ((string)r[0]!, (string?)r[1]))];
+        }));
+        if (!_order.Contains(session))
+        {
+            _order.Enqueue(session);
+            while (_order.Count > KeptSessions && _order.TryDequeue(out var oldest))
+            {
+                _sessions.TryRemove(oldest, out _);
+            }
+        }
+
+        try
+        {
+            return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _sessions.TryRemove(session, out _); // a failed scan is not kept
+            throw;
+        }
+    }
+
+    private const int KeptSessions = 8;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<(string, string?)>>>> _sessions = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _order = new();
 
     private string Filter(EmulatorRequest request, SqlParameters parameters)
     {
