@@ -74,6 +74,17 @@ public sealed class InsightsClient
         return new GuidedSession(Sources, budget);
     }
 
+    /// <summary>
+    /// Estimates how many events a fetch would bring, from the Query API's daily event counts, spending from
+    /// <paramref name="budget"/>; the counts are kept, so narrower scopes are re-estimated at no further cost.
+    /// <paramref name="where"/> is the fetch's filter, if any (the estimate is then an upper bound).
+    /// </summary>
+    public VolumeEstimator VolumeEstimator(QueryBudget budget, string? where = null)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        return new VolumeEstimator(Sources, budget, where);
+    }
+
     /// <summary>The areas the insights read from.</summary>
     internal InsightSources Sources { get; }
 }

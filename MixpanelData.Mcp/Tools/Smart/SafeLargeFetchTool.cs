@@ -77,7 +77,7 @@ internal sealed class SafeLargeFetchTool(WorkspaceHolder workspaces, TimeProvide
         private VolumeEstimator? _estimator;
         private FetchBudget? _export;
 
-        private VolumeEstimator Estimator => _estimator ??= new VolumeEstimator(workspace, _budget, where);
+        private VolumeEstimator Estimator => _estimator ??= workspace.Insights.VolumeEstimator(_budget, where);
 
         public async Task<CallToolResult> ExecuteAsync(FetchScope scope, bool confirm)
         {

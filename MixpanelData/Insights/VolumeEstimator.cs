@@ -1,51 +1,30 @@
 using System.Globalization;
-using MixpanelData.Insights;
 using MixpanelData.Queries;
 
-namespace MixpanelData.Mcp.Tools.Smart;
+namespace MixpanelData.Insights;
 
 /// <summary>The part of a fetch the user can narrow: the days, the events (null for all) and the most events in all.</summary>
-internal sealed record FetchScope(DateOnly From, DateOnly To, IReadOnlyList<string>? Events, int? Limit)
+/// <param name="From">First day.</param>
+/// <param name="To">Last day.</param>
+/// <param name="Events">The events to fetch; null for every event.</param>
+/// <param name="Limit">The most events to fetch, if capped.</param>
+public sealed record FetchScope(DateOnly From, DateOnly To, IReadOnlyList<string>? Events, int? Limit)
 {
+    /// <summary>How many days the scope spans.</summary>
     public int Days => To.DayNumber - From.DayNumber + 1;
-
-    /// <summary>The arguments of a <c>safe_large_fetch</c> or <c>fetch_events</c> call for this scope.</summary>
-    public Dictionary<string, object?> Arguments(string? where, string table)
-    {
-        var arguments = new Dictionary<string, object?>
-        {
-            ["from_date"] = From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["to_date"] = To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
-        if (Events is { } events)
-        {
-            arguments["events"] = events;
-        }
-
-        if (where is not null)
-        {
-            arguments["where"] = where;
-        }
-
-        if (Limit is { } limit)
-        {
-            arguments["limit"] = limit;
-        }
-
-        arguments["table"] = table;
-        return arguments;
-    }
 }
 
 /// <summary>One event's share of an estimate.</summary>
-internal sealed record EventVolume(string Event, long Count);
+/// <param name="Event">The event's name.</param>
+/// <param name="Count">Its events over the scope.</param>
+public sealed record EventVolume(string Event, long Count);
 
 /// <summary>
 /// How many events a fetch would bring and how that was worked out. <see cref="Events"/> is null when the counts
 /// could not be had (then <see cref="Method"/> says why); <see cref="UpperBound"/> when a where filter was not applied
 /// to the count; <see cref="LowerBound"/> when not every event name could be counted.
 /// </summary>
-internal sealed record VolumeEstimate(long? Events, string Method, bool UpperBound, bool LowerBound, IReadOnlyList<EventVolume> ByEvent);
+public sealed record VolumeEstimate(long? Events, string Method, bool UpperBound, bool LowerBound, IReadOnlyList<EventVolume> ByEvent);
 
 /// <summary>Per-event, per-day counts of a date range from the Query API's <c>/events</c> endpoint.</summary>
 /// <param name="from">First counted day.</param>
@@ -79,13 +58,24 @@ internal sealed class EventVolumes(DateOnly from, DateOnly to, IReadOnlyDictiona
 /// through the call's <see cref="QueryBudget"/>. The counts are kept, so a narrowed request inside the counted range
 /// and events is re-estimated from them at no further cost.
 /// </summary>
-internal sealed class VolumeEstimator(Workspace workspace, QueryBudget budget, string? where)
+public sealed class VolumeEstimator
 {
+    private readonly InsightSources _sources;
+    private readonly QueryBudget _budget;
+    private readonly string? _where;
+
+    internal VolumeEstimator(InsightSources sources, QueryBudget budget, string? where)
+    {
+        _sources = sources;
+        _budget = budget;
+        _where = where;
+    }
+
     /// <summary>Event names per <c>/events</c> request (they travel in the URL).</summary>
-    internal const int NamesPerCall = 100;
+    public const int NamesPerCall = 100;
 
     /// <summary>At most this many <c>/events</c> requests per count; names beyond are reported as not counted.</summary>
-    internal const int MaxCountCalls = 3;
+    public const int MaxCountCalls = 3;
 
     private IReadOnlyList<string>? _names;
     private EventVolumes? _volumes;
@@ -98,11 +88,12 @@ internal sealed class VolumeEstimator(Workspace workspace, QueryBudget budget, s
             return new Outcome<IReadOnlyList<string>>(known, null);
         }
 
-        var names = await budget.RunAsync("event names (to count every event, and to check names)", 1, ct => workspace.Discovery.EventsAsync(ct), cancellationToken).ConfigureAwait(false);
+        var names = await _budget.RunAsync("event names (to count every event, and to check names)", 1, ct => _sources.Discovery.EventsAsync(ct), cancellationToken).ConfigureAwait(false);
         _names = names.Value;
         return names;
     }
 
+    /// <summary>The events <paramref name="scope"/> would bring; nothing is counted when its limit is at or below <paramref name="threshold"/>.</summary>
     public async Task<VolumeEstimate> EstimateAsync(FetchScope scope, int threshold, CancellationToken cancellationToken)
     {
         if (scope.Limit is { } cap && cap <= threshold)
@@ -128,9 +119,9 @@ internal sealed class VolumeEstimator(Workspace workspace, QueryBudget budget, s
         var events = Math.Min(total, scope.Limit ?? long.MaxValue);
         var method = $"Sum of the Query API's daily event counts (/events, general) for {names.Count} event(s) over {scope.Days} day(s)"
             + (scope.Limit is { } limit && limit < total ? $", capped by limit={limit:N0}" : string.Empty)
-            + (where is null ? "." : "; an upper bound, because the where filter is applied by the export, not by these counts.")
+            + (_where is null ? "." : "; an upper bound, because the where filter is applied by the export, not by these counts.")
             + (scope.Events is null && volumes.NamesSkipped > 0 ? $" A lower bound: {volumes.NamesSkipped} event name(s) beyond the first {NamesPerCall * MaxCountCalls} were not counted." : string.Empty);
-        return new VolumeEstimate(events, method, where is not null, scope.Events is null && volumes.NamesSkipped > 0, byEvent);
+        return new VolumeEstimate(events, method, _where is not null, scope.Events is null && volumes.NamesSkipped > 0, byEvent);
     }
 
     /// <summary>The latest days, ending at <paramref name="scope"/>'s last day, whose counted events fit under <paramref name="threshold"/>; null when not even one day fits or nothing was counted.</summary>
@@ -180,10 +171,10 @@ internal sealed class VolumeEstimator(Workspace workspace, QueryBudget budget, s
         var byEvent = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
         foreach (var chunk in names.Chunk(NamesPerCall))
         {
-            var counts = await budget.RunAsync(
+            var counts = await _budget.RunAsync(
                 $"daily counts of {chunk.Length} event(s), {scope.From:yyyy-MM-dd}..{scope.To:yyyy-MM-dd}",
                 1,
-                ct => workspace.Query.EventCountsAsync(new EventCountsQuery(chunk, scope.From, scope.To) { Type = CountType.General, Unit = TimeUnit.Day }, ct),
+                ct => _sources.Query.EventCountsAsync(new EventCountsQuery(chunk, scope.From, scope.To) { Type = CountType.General, Unit = TimeUnit.Day }, ct),
                 cancellationToken).ConfigureAwait(false);
             if (!counts.Ok)
             {
