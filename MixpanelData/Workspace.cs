@@ -85,6 +85,22 @@ public sealed class Workspace : IAsyncDisposable
     /// <summary>Answers composed from the other areas: plain questions, metric drops, funnel and health reports, cohort comparisons.</summary>
     public InsightsClient Insights => _composition.Value.Insights;
 
+    /// <summary>
+    /// The project's region: as configured, or as detected on the first call when the account names none (that call is
+    /// made now if no other has been). The demo's is <see cref="MixpanelRegion.Us"/>.
+    /// </summary>
+    public async Task<MixpanelRegion> RegionAsync(CancellationToken cancellationToken = default) =>
+        Account.Credentials.Region
+        ?? (await _composition.Value.Connection.Context.TargetAsync(cancellationToken).ConfigureAwait(false)).Credentials.Region
+        ?? MixpanelRegion.Us;
+
+    /// <summary>
+    /// The web link to a saved report of this project (<see cref="ReportLinks"/>), or null for the demo (its project
+    /// exists only in the emulator) and for report types without a known page.
+    /// </summary>
+    public async Task<Uri?> ReportLinkAsync(Bookmark bookmark, CancellationToken cancellationToken = default) =>
+        IsDemo ? null : ReportLinks.SavedReport(await RegionAsync(cancellationToken).ConfigureAwait(false), ProjectId, bookmark);
+
     /// <summary>The account in use (its <c>ToString()</c> never shows the secret).</summary>
     public MixpanelAccount Account { get; }
 

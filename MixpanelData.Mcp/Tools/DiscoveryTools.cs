@@ -60,7 +60,7 @@ internal sealed class DiscoveryTools(WorkspaceHolder workspaces, ServerSettings 
     }
 
     [McpServerTool(Name = "list_bookmarks", ReadOnly = true, Idempotent = true, OpenWorld = true), Cacheable]
-    [Description("Saved reports (insights, funnels, retention, flows), paged: page from 0, page_size up to 100. Use a type to narrow.")]
+    [Description("Saved reports (insights, funnels, retention, flows), paged: page from 0, page_size up to 100, each with its link in Mixpanel (none on the demo). Use a type to narrow.")]
     public async Task<CallToolResult> ListBookmarks(
         [Description("insights, funnels, retention, flows or launch_analysis; omit for all.")] string? type = null,
         [Description("Page number from 0.")] int page = 0,
@@ -70,8 +70,15 @@ internal sealed class DiscoveryTools(WorkspaceHolder workspaces, ServerSettings 
         Guard.Range(page_size, 1, 100, "page_size");
         Guard.Range(page, 0, 10_000, "page");
         BookmarkType? kind = type is null ? null : Guard.Enum(type.Replace("-", "_", StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal), BookmarkType.Insights, "type");
-        var result = await Discovery.BookmarksAsync(kind, page, page_size, cancellationToken).ConfigureAwait(false);
-        var (rows, cut) = ToolJson.Fit(result.Items.Select(b => new { b.Id, b.Name, b.Type, b.Description, b.Modified }), settings.ResponseBudgetBytes);
+        var workspace = workspaces.Current;
+        var result = await workspace.Discovery.BookmarksAsync(kind, page, page_size, cancellationToken).ConfigureAwait(false);
+        var listed = new List<object>(result.Items.Count);
+        foreach (var b in result.Items)
+        {
+            listed.Add(new { b.Id, b.Name, b.Type, b.Description, b.Modified, Url = await workspace.ReportLinkAsync(b, cancellationToken).ConfigureAwait(false) });
+        }
+
+        var (rows, cut) = ToolJson.Fit(listed, settings.ResponseBudgetBytes);
         return ToolJson.Result(new System.Text.Json.Nodes.JsonObject { ["bookmarks"] = rows, ["page"] = page, ["total"] = result.Total, ["has_more"] = result.HasMore || cut }, $"{rows.Count} of {result.Total} saved report(s){(result.HasMore ? $"; next page {page + 1}" : string.Empty)}.");
     }
 

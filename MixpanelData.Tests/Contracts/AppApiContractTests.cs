@@ -73,6 +73,8 @@ public sealed class AppApiContractTests
         Assert.That(bookmark.Params!.Value.TryGetProperty("sections", out _), Is.True);
         Assert.That(bookmark.Extra.Keys, Is.SupersetOf(new[] { "creator_id", "is_visibility_restricted", "can_view" }));
         Assert.That((page.Total, page.HasMore), Is.EqualTo((1, false)));
+        Assert.That(await ws.ReportLinkAsync(bookmark), Is.EqualTo(new Uri("https://mixpanel.com/project/4242/app/insights#report/63877017")),
+            "the report's web link, in its own project");
     }
 
     [Test]
