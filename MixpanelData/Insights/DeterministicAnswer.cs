@@ -180,8 +180,8 @@ internal static class DeterministicAnswer
     {
         var data = outcome.Digest!.Data;
         var rates = (JsonObject)data["rates"]!;
-        var parts = rates.Select(r => r.Value!["rate"] is { } rate
-            ? $"{Percent(rate.GetValue<double>())} came back on day {r.Key[1..]} ({N(r.Value!["returned"]!.GetValue<long>())} of {N(r.Value!["users"]!.GetValue<long>())} users whose cohort is old enough)"
+        var parts = rates.Select(r => r.Value!["rate"] is not null
+            ? $"{Percent(Share(r.Value!["returned"]!.GetValue<long>(), r.Value!["users"]!.GetValue<long>()))} came back on day {r.Key[1..]} ({N(r.Value!["returned"]!.GetValue<long>())} of {N(r.Value!["users"]!.GetValue<long>())} users whose cohort is old enough)"
             : $"day {r.Key[1..]} cannot be measured yet");
         var returning = outcome.Step.Arguments.TryGetValue("event", out var back) && back is not null ? $"to do {back}" : "with any event";
         return $"Of {N(data["cohort_users"]!.GetValue<long>())} users who did {data["born_event"]!.GetValue<string>()} from {plan.Range.From:yyyy-MM-dd} to {plan.Range.To:yyyy-MM-dd}, {string.Join(", ", parts)}, coming back {returning}.";

@@ -263,7 +263,7 @@ internal static class DeterministicPlanner
     private static string? Closest(ParsedQuestion question, ProjectFacts facts, DayRange range)
     {
         var e = question.Events.Count > 0 ? question.Events[0] : ProjectRoles.Detect(facts.Events).Signup ?? facts.Events.FirstOrDefault();
-        return e is null ? null : $"How many {e} events over {range.Label}, per day?";
+        return e is null ? null : $"How many {e} events from {Day(range.From)} to {Day(range.To)}, per day?";
     }
 
     private static List<SuggestedCall> Suggest(ParsedQuestion question, ProjectFacts facts, DayRange range, DateOnly lastDay)

@@ -105,7 +105,8 @@ internal static class PhraseMatcher
                 continue;
             }
 
-            var close = NameSuggestions.Closest(word, events, 1).FirstOrDefault(e =>
+            // The word as typed and without a plural ending ("serches" → "serche"), so a plural is not counted as a typo.
+            var close = new[] { word, word.TrimEnd('s') }.Distinct().SelectMany(w => NameSuggestions.Closest(w, events, 1)).FirstOrDefault(e =>
             {
                 var name = string.Concat(Words(e));
                 return name.Length > 0 && name[0] == word[0] && Math.Abs(name.Length - word.TrimEnd('s').Length) <= 1;

@@ -143,7 +143,7 @@ internal static partial class QuestionParser
     [GeneratedRegex(@"\b(?:per|each|every|by)\s+(day|week|month)\b|\b(daily|weekly|monthly)\b|\b(day|week|month)\s+by\s+(?:day|week|month)\b")]
     private static partial Regex SeriesPattern();
 
-    [GeneratedRegex(@"\b(?:which|what)\s+(?<p>[a-z0-9_$ -]+?)\s+(?:\w+\s+){0,4}?(?:the\s+)?(?<x>most|least|fewest|highest|lowest|biggest|largest|smallest|top|best|worst|more|fewer|less)\b|\btop\s+(?:\d+\s+)?(?<p>[a-z0-9_$ -]+?)\s+(?<x>by|for|in|of)\b|\b(?<p>[a-z0-9_$ -]+?)\s+with\s+the\s+(?<x>most|least|fewest|highest|lowest)\b")]
+    [GeneratedRegex(@"\b(?:which|what)\s+(?<p>[a-z0-9_$ -]+?)\s+(?:(?:had|has|have|got|gets|get|do|does|did|is|was|are|were|bought|buys|brought|brings|drove|drives|generated|generates|made|makes|saw|sees|used|uses|produced|sent|sends)\b[^?.!]*?\s)?(?:the\s+)?(?<x>most|least|fewest|highest|lowest|biggest|largest|smallest|best|worst|more|fewer|less)\b|\btop\s+(?:\d+\s+)?(?<p>[a-z0-9_$ -]+?)\s+(?<x>by|for|in|of)\b")]
     private static partial Regex TopPattern();
 
     [GeneratedRegex(@"^(?:least|fewest|lowest|smallest|worst|fewer|less)$")]

@@ -31,6 +31,12 @@ public sealed class QuestionPlanningTests
     [TestCase("Retention of users who create a project", "Retention")]
     [TestCase("Do users who sign up come back?", "Retention")]
     [TestCase("What should we build next?", "Unrecognised")]
+    [TestCase("Show me logins per day for the last two weeks", "Series")]
+    [TestCase("Which country had the most sign-ups last week?", "Top")]
+    [TestCase("What share of purchases comes from each plan?", "Share")]
+    [TestCase("How many distinct users made a purchase this month?", "Distinct")]
+    [TestCase("How many daily unique users signed up last week?", "Series")]
+    [TestCase("What percent of users who sign up go on to purchase?", "Funnel")]
     public void Parse_CommonForms_AreRecognised(string question, string form)
     {
         Assert.That(Parse(question).Form.ToString(), Is.EqualTo(form));
