@@ -12,6 +12,7 @@ namespace MixpanelData.Tests.Insights;
 /// Each answer must name the right event (and property), and every figure its sentence states is parsed out of the text
 /// and compared with a figure the test computes itself: a segmentation, saved funnel or retention query with explicit
 /// parameters through ws.Query, or SQL over the export loaded into the local store. Never the planner's own output.
+/// Exports are fetched as one request per range, so the fixture stays well inside the demo's 60 export requests an hour.
 /// </summary>
 [NonParallelizable]
 public sealed class QuestionSetTests
@@ -107,6 +108,10 @@ public sealed class QuestionSetTests
         yield return Q("Conversion from sign up to upgrade plan to purchase over the last 30 days", new Funnel(7012, Last(30), ["Sign Up", "Upgrade Plan", "Purchase"]));
         yield return Q("What's our signup to upgrade plan conversion last week?", new Funnel(7012, Last(7), ["Sign Up", "Upgrade Plan"]));
         yield return Q("Show me the checkout funnel for the last 14 days", new Funnel(7013, Last(14), null));
+
+        // Conversion between named events that no saved funnel starts with: counted from the export.
+        yield return Q("What is the conversion from sign up to purchase over the last 30 days?", new ExportedFunnel("Sign Up", "Purchase", Last(30)));
+        yield return Q("What percent of users who search go on to export a report last week?", new ExportedFunnel("Search", "Export Report", Last(7)));
 
         // Retention of users who did A coming back to do B.
         yield return Q("Do users who sign up come back to search?", new Retention("Sign Up", "Search", Cohorts));
@@ -251,7 +256,7 @@ public sealed class QuestionSetTests
         public override async Task VerifyAsync(InsightAnswer answer)
         {
             var table = $"q_distinct_{Interlocked.Increment(ref _tables)}";
-            await _ws.Fetch.EventsAsync(new FetchEventsRequest(R.From, R.To) { Events = [Event], Table = table });
+            await _ws.Fetch.EventsAsync(new FetchEventsRequest(R.From, R.To) { Events = [Event], Table = table, WindowDays = R.To.DayNumber - R.From.DayNumber + 1 });
             var exact = Convert.ToInt64(await _ws.Local.SqlScalarAsync($"SELECT count(DISTINCT distinct_id) FROM {table}"), CultureInfo.InvariantCulture);
             var summed = await TotalAsync(Event, R, CountType.Unique);
             Assert.That(exact, Is.GreaterThan(0));
@@ -280,6 +285,25 @@ public sealed class QuestionSetTests
             {
                 Assert.That(answer.Text, Does.Contain($"{N(s.Count)} went on to {s.Event} ({Pct(s.Count, used[0].Count)} of those who did {used[0].Event}"));
             }
+        }
+    }
+
+    /// <summary>A two-step funnel recomputed in SQL over the export: first A in the range per user, then B within 30 days.</summary>
+    public sealed record ExportedFunnel(string A, string B, (DateOnly From, DateOnly To) R) : Check("funnel")
+    {
+        public override async Task VerifyAsync(InsightAnswer answer)
+        {
+            var exportTo = R.To.AddDays(30) < LastDay ? R.To.AddDays(30) : LastDay;
+            var table = $"q_funnel_{Interlocked.Increment(ref _tables)}";
+            await _ws.Fetch.EventsAsync(new FetchEventsRequest(R.From, exportTo) { Events = [A, B], Table = table, WindowDays = exportTo.DayNumber - R.From.DayNumber + 1 });
+            var entered = $"SELECT distinct_id, min(event_time) AS t FROM {table} WHERE event_name = '{A}' AND event_time >= TIMESTAMP '{R.From:yyyy-MM-dd}' AND event_time < TIMESTAMP '{R.To.AddDays(1):yyyy-MM-dd}' GROUP BY 1";
+            var users = Convert.ToInt64(await _ws.Local.SqlScalarAsync($"SELECT count(*) FROM ({entered})"), CultureInfo.InvariantCulture);
+            var converted = Convert.ToInt64(await _ws.Local.SqlScalarAsync(
+                $"SELECT count(*) FROM ({entered}) a WHERE EXISTS (SELECT 1 FROM {table} b WHERE b.distinct_id = a.distinct_id AND b.event_name = '{B}' AND b.event_time >= a.t AND b.event_time <= a.t + INTERVAL 30 DAY)"), CultureInfo.InvariantCulture);
+            Assert.That(users, Is.GreaterThan(0));
+            Assert.That(answer.Text, Does.StartWith($"Of {N(users)} users who did {A} over").And.Contain(Range(R)));
+            Assert.That(answer.Text, Does.Contain($"{N(converted)} went on to {B} ({Pct(converted, users)} of those who did {A}").And.Contain("Counted from the export"));
+            Assert.That(answer.Steps.Select(s => s.Step.Request), Has.Some.InstanceOf<ExportFunnelRequest>(), "the export and the funnel over it are in the provenance");
         }
     }
 

@@ -23,7 +23,7 @@ internal static class DeterministicAnswer
 
     public static string Compose(DeterministicPlan plan, IReadOnlyList<StepOutcome> outcomes)
     {
-        if (plan.Steps.Count == 0)
+        if (plan.Steps.Count == 0 && plan.Export == PlanExport.None)
         {
             return $"This question was not answered by a query ({plan.Meaning})."
                 + (plan.ClosestQuestion is { } closest ? $" The closest question answered without a model: \"{closest}\"." : string.Empty)
@@ -45,7 +45,7 @@ internal static class DeterministicAnswer
             QuestionForm.Top => Top(plan, outcomes[0].Digest!.Data),
             QuestionForm.Share => Shares(plan, outcomes[0].Digest!.Data),
             QuestionForm.Distinct => Distinct(plan, outcomes),
-            QuestionForm.Funnel => Funnel(plan, outcomes[0].Digest!.Data),
+            QuestionForm.Funnel => Funnel(plan, outcomes[^1].Digest!.Data),
             QuestionForm.Retention => Retention(plan, outcomes[0]),
             QuestionForm.Count when outcomes.Count == 1 && outcomes[0].Step.Op == "segmentation" => Count(plan, outcomes[0].Digest!.Data),
             _ => string.Join(" ", outcomes.Select(o => o.Digest!.Summary + ".")) + (plan.Form == QuestionForm.Count ? $" ({plan.Range.Label})" : string.Empty),
@@ -157,11 +157,15 @@ internal static class DeterministicAnswer
 
     private static string Funnel(DeterministicPlan plan, JsonObject data)
     {
+        var saved = data["funnel_id"] is not null;
         var steps = ((JsonArray)data["steps"]!).Select(s => (Event: s!["event"]!.GetValue<string>(), Count: s["count"]!.GetValue<long>())).ToList();
         var name = data["name"]?.GetValue<string>() ?? $"Funnel {data["funnel_id"]}";
+        var source = saved
+            ? $"From the saved funnel '{name}' (id {data["funnel_id"]}), within its conversion window"
+            : $"Counted from the export of these events (no saved funnel starts with them): users entering at their first {(steps.Count > 0 ? steps[0].Event : "first step")} in the range, each later step within {ExportFunnel.WindowDays} days";
         if (steps.Count == 0 || steps[0].Count == 0)
         {
-            return $"Nobody entered the saved funnel '{name}' (id {data["funnel_id"]}) over {plan.Range.Label} ({plan.Range}).";
+            return $"Nobody entered {(saved ? $"the saved funnel '{name}' (id {data["funnel_id"]})" : $"the funnel {string.Join(" → ", plan.AskedSteps)}")} over {plan.Range.Label} ({plan.Range}).";
         }
 
         var asked = plan.AskedSteps.Count >= 2 && steps.Select(s => s.Event).Take(plan.AskedSteps.Count).SequenceEqual(plan.AskedSteps) ? plan.AskedSteps.Count : steps.Count;
@@ -171,7 +175,7 @@ internal static class DeterministicAnswer
         var weakest = Enumerable.Range(1, used.Count - 1).MinBy(i => Share(used[i].Count, used[i - 1].Count));
         return $"Of {N(first.Count)} users who did {first.Event} over {plan.Range.Label} ({plan.Range}), {string.Join(" and ", parts)}"
             + (used.Count > 2 ? $"; the weakest step is {used[weakest - 1].Event} → {used[weakest].Event} at {Percent(Share(used[weakest].Count, used[weakest - 1].Count))}" : string.Empty)
-            + $". From the saved funnel '{name}' (id {data["funnel_id"]}), within its conversion window"
+            + $". {source}"
             + (asked < steps.Count ? $"; its later steps ({string.Join(", ", steps.Skip(asked).Select(s => s.Event))}) were not asked about" : string.Empty)
             + ".";
     }

@@ -16,11 +16,27 @@ public sealed record SuggestedCall(string Tool, IReadOnlyDictionary<string, obje
 /// <param name="Properties">Top properties of the question's first event, or null when not listed.</param>
 internal sealed record ProjectFacts(IReadOnlyCollection<string> Events, IReadOnlyList<FunnelSummary>? Funnels, IReadOnlyList<string>? Properties);
 
+/// <summary>What a plan reads from the Export API after its Query API steps.</summary>
+internal enum PlanExport
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>The question's event, to count its distinct users exactly.</summary>
+    DistinctUsers,
+
+    /// <summary>The named events, for a funnel no saved funnel starts with.</summary>
+    Funnel,
+}
+
 /// <summary>The deterministic answer's plan: steps to run (validated like any plan), what they mean, or the closest calls to make.</summary>
 internal sealed record DeterministicPlan(QuestionForm Form, IReadOnlyList<PlanStep> Steps, DayRange Range, string Meaning, IReadOnlyList<SuggestedCall> Suggestions, IReadOnlyList<string> Notes)
 {
     /// <summary>For a top question: the least rather than the most.</summary>
     public bool Least { get; init; }
+
+    /// <summary>What is read from the Export API after the steps.</summary>
+    public PlanExport Export { get; init; }
 
     /// <summary>For a series: <c>day</c>, <c>week</c> or <c>month</c>.</summary>
     public string? Unit { get; init; }
@@ -43,6 +59,9 @@ internal static class DeterministicPlanner
         "funnel", "funnels", "conversion", "convert", "converts", "from", "to", "the", "what", "whats", "is", "our", "of", "how", "does", "do", "rate",
         "show", "me", "a", "an", "and", "in", "for", "last", "week", "month", "days", "step", "steps", "users", "user", "did", "well", "doing",
     ];
+
+    /// <summary>The most named events an ad-hoc funnel takes.</summary>
+    public const int MaxFunnelSteps = 5;
 
     /// <summary>The retention cohorts' default window: long enough that day-30 retention can be measured.</summary>
     public const int RetentionWindowDays = 60;
@@ -83,7 +102,7 @@ internal static class DeterministicPlanner
                 {
                     var e = question.Events[0];
                     notes.Add($"Mixpanel's segmentation counts unique users per day and sums the days, so a user active on several days counts several times; the exact number of distinct users is counted from the export of {e} over the range (an Export API call, not a Query API call).");
-                    return new DeterministicPlan(QuestionForm.Distinct, [Segmentation(e, range, "unique", "day")], range, $"distinct users who did {e} over {range.Label}", [], notes);
+                    return new DeterministicPlan(QuestionForm.Distinct, [Segmentation(e, range, "unique", "day")], range, $"distinct users who did {e} over {range.Label}", [], notes) { Export = PlanExport.DistinctUsers };
                 }
 
             case QuestionForm.Funnel:
@@ -151,6 +170,20 @@ internal static class DeterministicPlanner
     private static DeterministicPlan Funnel(ParsedQuestion question, ProjectFacts facts, DayRange range, List<string> notes)
     {
         var funnel = facts.Funnels is null ? null : MatchFunnel(question, facts);
+        var asked = question.Events.Count >= 2 ? question.Events.Take(MaxFunnelSteps).ToList() : [];
+        if (asked.Count >= 2 && (funnel is null || !FunnelEvents(funnel, facts).Take(asked.Count).SequenceEqual(asked)))
+        {
+            // No saved funnel starts with the named events: the Query API cannot compute an ad-hoc funnel, the export can.
+            notes.Add($"No saved funnel starts with {string.Join(" → ", asked)}{(funnel is null ? string.Empty : $" (the saved funnel '{funnel.Name}' has them with other steps between)")}; the conversion is counted from the export of these events, within {ExportFunnel.WindowDays} days of the first step.");
+            var alternatives = new List<SuggestedCall> { new("local_funnel", new Dictionary<string, object?> { ["steps"] = asked, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) }, "the same funnel over a fetched table, with breakdowns (after fetch_events for the range)") };
+            if (funnel is not null)
+            {
+                alternatives.Add(new SuggestedCall("funnel", new Dictionary<string, object?> { ["funnel_id"] = funnel.FunnelId, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) }, $"the saved funnel '{funnel.Name}'"));
+            }
+
+            return new DeterministicPlan(QuestionForm.Funnel, [], range, $"conversion {string.Join(" → ", asked)} over {range.Label}", alternatives, notes) { AskedSteps = asked, Export = PlanExport.Funnel };
+        }
+
         if (funnel is null)
         {
             var suggestions = new List<SuggestedCall>();
@@ -167,13 +200,6 @@ internal static class DeterministicPlanner
 
             suggestions.Add(new SuggestedCall("list_funnels", new Dictionary<string, object?>(), "to see every saved funnel"));
             return new DeterministicPlan(QuestionForm.Funnel, [], range, "no saved funnel matches", suggestions, notes);
-        }
-
-        var asked = question.Events.Count >= 2 ? question.Events : [];
-        var steps = FunnelEvents(funnel, facts);
-        if (asked.Count >= 2 && !steps.Take(asked.Count).SequenceEqual(asked))
-        {
-            notes.Add($"No saved funnel starts with {string.Join(" → ", asked)}; the saved funnel '{funnel.Name}' has them in order with other steps between, so its conversion counts only users who did those steps too.");
         }
 
         return new DeterministicPlan(QuestionForm.Funnel, [PlanStep.Of("funnel", new Dictionary<string, object?> { ["funnel_id"] = funnel.FunnelId, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) })], range, $"the saved funnel '{funnel.Name}' over {range.Label}", [], notes) { AskedSteps = asked };

@@ -233,16 +233,20 @@ internal sealed class QuestionAnswerer(InsightSources sources)
         notes.AddRange(plan.Notes);
         var validated = PlanValidator.Validate(plan.Steps, context with { FunnelIds = funnels?.Select(f => f.FunnelId).ToList(), Budget = Math.Max(0, queries.Limit - queries.Spent) });
         var outcomes = await PlanRunner.RunAsync(sources, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
-        if (plan.Form == QuestionForm.Distinct && validated.Steps.Count > 0)
+        if (plan.Export == PlanExport.DistinctUsers && validated.Steps.Count > 0)
         {
             outcomes = [.. outcomes, await DistinctUsers.CountAsync(sources, parsed.Events[0], plan.Range, plan.Steps.Count, queries, cancellationToken).ConfigureAwait(false)];
+        }
+        else if (plan.Export == PlanExport.Funnel)
+        {
+            outcomes = [.. outcomes, await ExportFunnel.RunAsync(sources, plan.AskedSteps, plan.Range, lastDay, plan.Steps.Count, queries, cancellationToken).ConfigureAwait(false)];
         }
 
         var skipped = validated.Rejected.Select(r => $"{r.Op}: {r.Reason}").ToList();
         var answer = validated.Steps.Count == 0 && plan.Steps.Count > 0
             ? $"The query for {plan.Meaning} could not run: {string.Join("; ", skipped)}."
             : DeterministicAnswer.Compose(plan, outcomes);
-        return new InsightAnswer(parsed.Text, plan.Steps.Count == 0 ? "suggestions" : "deterministic", plan.Range, answer, "computed")
+        return new InsightAnswer(parsed.Text, plan.Steps.Count == 0 && plan.Export == PlanExport.None ? "suggestions" : "deterministic", plan.Range, answer, "computed")
         {
             PlanSource = "deterministic",
             Form = plan.Form.ToString().ToLowerInvariant(),
