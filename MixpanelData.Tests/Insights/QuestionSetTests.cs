@@ -102,6 +102,7 @@ public sealed class QuestionSetTests
         yield return Q("How many unique people searched in the last 7 days?", new Distinct("Search", Last(7)));
         yield return Q("How many users signed up last week?", new Distinct("Sign Up", Last(7)));
         yield return Q("How many customers used search yesterday?", new Distinct("Search", Yesterday));
+        yield return Q("How many new users did we get last week?", new Distinct("Sign Up", Last(7)));
 
         // Conversion between two or three named events (saved funnels).
         yield return Q("What is the conversion from sign up to create project last month?", new Funnel(7011, LastMonth, ["Sign Up", "Create Project"]));

@@ -59,6 +59,11 @@ internal static partial class QuestionParser
     {
         var text = question.ToLowerInvariant();
         var mentioned = PhraseMatcher.FindEventsLoosely(question, events).Select(m => m.Event).ToList();
+        if (mentioned.Count == 0 && NewUsersPattern().IsMatch(text) && ProjectRoles.Detect(events).Signup is { } signup)
+        {
+            // "New users" are the users who signed up: the project's sign-up event, found among its real names.
+            mentioned.Add(signup);
+        }
         var range = DayRange.FromWords(question, lastDay);
         var unique = UniquePattern().IsMatch(text);
         ParsedQuestion As(QuestionForm form, string? by = null, bool counted = false) => new(question, form, mentioned, by, counted && unique, range);
@@ -127,6 +132,9 @@ internal static partial class QuestionParser
         var phrase = StopPattern().Split(match.Groups["p"].Value)[0].Trim();
         return phrase.Length == 0 ? null : (phrase, match.Groups["x"].Value);
     }
+
+    [GeneratedRegex(@"\bnew (?:users|customers|accounts|people|members|sign-?ups)\b")]
+    private static partial Regex NewUsersPattern();
 
     [GeneratedRegex(@"\bretention\b|\bretain|\bcome back\b|\bcoming back\b|\bcame back\b|\breturn(?:s|ed|ing)?\b|\bchurn|\bstick(?:y|iness)?\b")]
     private static partial Regex RetentionPattern();
