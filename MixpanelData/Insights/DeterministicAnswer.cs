@@ -101,7 +101,7 @@ internal static class DeterministicAnswer
         var high = points.MaxBy(p => p.Value);
         var low = points.MinBy(p => p.Value);
         var bucket = unit == "day" ? "day" : $"{unit} (buckets start {(unit == "week" ? "on Mondays" : "on the 1st")}; the first and last may be partial)";
-        return $"{e} per {bucket} over {plan.Range.Label} ({plan.Range}), {What(data)}: {shown}. In all {N(total)}, {N(Math.Round(total / points.Count, 1))} per {unit} on average; highest {high.Date} ({N(high.Value)}), lowest {low.Date} ({N(low.Value)}).";
+        return $"{e} per {bucket} over {plan.Range.Label} ({plan.Range}), {What(data)}: {shown}. In all {N(total)}, {Average(total, points.Count)} per {unit} on average; highest {high.Date} ({N(high.Value)}), lowest {low.Date} ({N(low.Value)}).";
     }
 
     private static string Top(DeterministicPlan plan, JsonObject data)
@@ -200,6 +200,8 @@ internal static class DeterministicAnswer
     private static string What(JsonObject data) => data["type"]?.GetValue<string>() == "unique" ? "daily unique users (summed)" : "events";
 
     private static double Total(StepOutcome outcome) => outcome.Digest!.Data["total"]!.GetValue<double>();
+
+    private static string Average(double total, int count) => (total / count).ToString("N1", CultureInfo.InvariantCulture);
 
     private static double Share(double part, double whole) => whole == 0 ? 0 : part / whole;
 
