@@ -16,8 +16,40 @@ public sealed record SuggestedCall(string Tool, IReadOnlyDictionary<string, obje
 /// <param name="Properties">Top properties of the question's first event, or null when not listed.</param>
 internal sealed record ProjectFacts(IReadOnlyCollection<string> Events, IReadOnlyList<FunnelSummary>? Funnels, IReadOnlyList<string>? Properties);
 
+/// <summary>What a plan reads from the Export API after its Query API steps.</summary>
+internal enum PlanExport
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>The question's event, to count its distinct users exactly.</summary>
+    DistinctUsers,
+
+    /// <summary>The named events, for a funnel no saved funnel starts with.</summary>
+    Funnel,
+}
+
 /// <summary>The deterministic answer's plan: steps to run (validated like any plan), what they mean, or the closest calls to make.</summary>
-internal sealed record DeterministicPlan(QuestionForm Form, IReadOnlyList<PlanStep> Steps, DayRange Range, string Meaning, IReadOnlyList<SuggestedCall> Suggestions, IReadOnlyList<string> Notes);
+internal sealed record DeterministicPlan(QuestionForm Form, IReadOnlyList<PlanStep> Steps, DayRange Range, string Meaning, IReadOnlyList<SuggestedCall> Suggestions, IReadOnlyList<string> Notes)
+{
+    /// <summary>For a top question: the least rather than the most.</summary>
+    public bool Least { get; init; }
+
+    /// <summary>What is read from the Export API after the steps.</summary>
+    public PlanExport Export { get; init; }
+
+    /// <summary>For a series: <c>day</c>, <c>week</c> or <c>month</c>.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>For a breakdown, top or share: the property broken down by.</summary>
+    public string? Property { get; init; }
+
+    /// <summary>For a funnel: the events the question named, in order (the saved funnel may have more steps).</summary>
+    public IReadOnlyList<string> AskedSteps { get; init; } = [];
+
+    /// <summary>For an unanswerable question: the closest question that is answered without a model.</summary>
+    public string? ClosestQuestion { get; init; }
+}
 
 /// <summary>Turns a recognised question into plan steps over real names; pure, so each decision can be tested by hand.</summary>
 internal static class DeterministicPlanner
@@ -28,6 +60,9 @@ internal static class DeterministicPlanner
         "show", "me", "a", "an", "and", "in", "for", "last", "week", "month", "days", "step", "steps", "users", "user", "did", "well", "doing",
     ];
 
+    /// <summary>The most named events an ad-hoc funnel takes.</summary>
+    public const int MaxFunnelSteps = 5;
+
     /// <summary>The retention cohorts' default window: long enough that day-30 retention can be measured.</summary>
     public const int RetentionWindowDays = 60;
 
@@ -35,32 +70,39 @@ internal static class DeterministicPlanner
     {
         var range = question.Range ?? defaultRange;
         var notes = new List<string>();
+        var type = question.Unique ? "unique" : "general";
         switch (question.Form)
         {
             case QuestionForm.Count:
                 return Count(question, range, notes);
             case QuestionForm.Trend:
                 {
-                    var unit = range.Days > 92 ? "week" : "day";
-                    var type = question.Unique ? "unique" : "general";
                     var previous = range.Previous();
                     var e = question.Events[0];
-                    return new DeterministicPlan(QuestionForm.Trend, [Segmentation(e, range, type, unit), Segmentation(e, previous, type, unit)], range, $"{e} per {unit} over {range.Label}, against the {range.Days} days before", [], notes);
+                    return new DeterministicPlan(QuestionForm.Trend, [Segmentation(e, range, type, "day"), Segmentation(e, previous, type, "day")], range, $"{e} over {range.Label}, against the {range.Days} days before", [], notes);
+                }
+
+            case QuestionForm.Series:
+                {
+                    var e = question.Events[0];
+                    var unit = question.Unit ?? "day";
+                    if (question.Unique)
+                    {
+                        notes.Add($"Unique users are counted per {unit}: a user active in several {unit}s counts once in each.");
+                    }
+
+                    return new DeterministicPlan(QuestionForm.Series, [Segmentation(e, range, type, unit)], range, $"{e} per {unit} over {range.Label}", [], notes) { Unit = unit };
                 }
 
             case QuestionForm.Breakdown:
+            case QuestionForm.Top:
+            case QuestionForm.Share:
+                return ByProperty(question, facts, range, notes);
+            case QuestionForm.Distinct:
                 {
                     var e = question.Events[0];
-                    var property = facts.Properties is null ? null : PhraseMatcher.MatchProperty(question.ByPhrase!, facts.Properties);
-                    if (property is null)
-                    {
-                        notes.Add($"No property of {e} matches '{question.ByPhrase}'{(facts.Properties is { Count: > 0 } p ? $" (its top properties: {string.Join(", ", p.Take(12))})" : string.Empty)}; counted {e} without a breakdown.");
-                        var counted = Count(question with { Form = QuestionForm.Count }, range, notes);
-                        return counted with { Suggestions = [new SuggestedCall("list_properties", new Dictionary<string, object?> { ["event"] = e }, "to find the property to break down by")] };
-                    }
-
-                    var args = new Dictionary<string, object?> { ["event"] = e, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To), ["on"] = MixpanelExpression.Property(property), ["type"] = question.Unique ? "unique" : "general", ["limit"] = 20 };
-                    return new DeterministicPlan(QuestionForm.Breakdown, [PlanStep.Of("segmentation", args)], range, $"{e} by {property} over {range.Label}", [], notes);
+                    notes.Add($"Mixpanel's segmentation counts unique users per day and sums the days, so a user active on several days counts several times; the exact number of distinct users is counted from the export of {e} over the range (an Export API call, not a Query API call).");
+                    return new DeterministicPlan(QuestionForm.Distinct, [Segmentation(e, range, "unique", "day")], range, $"distinct users who did {e} over {range.Label}", [], notes) { Export = PlanExport.DistinctUsers };
                 }
 
             case QuestionForm.Funnel:
@@ -68,9 +110,44 @@ internal static class DeterministicPlanner
             case QuestionForm.Retention:
                 return Retention(question, facts, lastDay, notes);
             default:
-                return new DeterministicPlan(QuestionForm.Unrecognised, [], range, "not one of the question forms answered without a model", Suggest(question, facts, range, lastDay), notes);
+                return new DeterministicPlan(QuestionForm.Unrecognised, [], range, "not one of the question forms answered without a model", Suggest(question, facts, range, lastDay), notes) { ClosestQuestion = Closest(question, facts, range) };
         }
     }
+
+    /// <summary>A breakdown, "which … most/least" or shares: one segmentation on the property the question's words name.</summary>
+    private static DeterministicPlan ByProperty(ParsedQuestion question, ProjectFacts facts, DayRange range, List<string> notes)
+    {
+        var e = question.Events[0];
+        var property = facts.Properties is null ? null : PhraseMatcher.MatchProperty(question.ByPhrase!, facts.Properties);
+        if (property is null)
+        {
+            notes.Add($"No property of {e} matches '{question.ByPhrase}'{(facts.Properties is { Count: > 0 } p ? $" (its top properties: {string.Join(", ", p.Take(12))})" : string.Empty)}; counted {e} without a breakdown.");
+            var counted = Count(question with { Form = QuestionForm.Count }, range, notes);
+            var suggestions = new List<SuggestedCall> { new("list_properties", new Dictionary<string, object?> { ["event"] = e }, "to find the property to break down by") };
+            if (facts.Properties is { Count: > 0 } known && PhraseMatcher.Closest(question.ByPhrase!, known, 1) is [var close])
+            {
+                suggestions.Insert(0, new SuggestedCall("segmentation", BreakdownArgs(e, close, range, question.Unique), $"{e} by {close}, the closest property name"));
+            }
+
+            return counted with { Suggestions = suggestions };
+        }
+
+        if (question.Unique)
+        {
+            notes.Add("Unique users are counted per day and summed over the days in each segment.");
+        }
+
+        var meaning = question.Form switch
+        {
+            QuestionForm.Top => $"the {property} with the {(question.Least ? "fewest" : "most")} {e} over {range.Label}",
+            QuestionForm.Share => $"shares of {e} by {property} over {range.Label}",
+            _ => $"{e} by {property} over {range.Label}",
+        };
+        return new DeterministicPlan(question.Form, [PlanStep.Of("segmentation", BreakdownArgs(e, property, range, question.Unique))], range, meaning, [], notes) { Least = question.Least, Property = property };
+    }
+
+    private static Dictionary<string, object?> BreakdownArgs(string e, string property, DayRange range, bool unique) =>
+        new() { ["event"] = e, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To), ["on"] = MixpanelExpression.Property(property), ["type"] = unique ? "unique" : "general", ["limit"] = 50 };
 
     private static DeterministicPlan Count(ParsedQuestion question, DayRange range, List<string> notes)
     {
@@ -93,6 +170,20 @@ internal static class DeterministicPlanner
     private static DeterministicPlan Funnel(ParsedQuestion question, ProjectFacts facts, DayRange range, List<string> notes)
     {
         var funnel = facts.Funnels is null ? null : MatchFunnel(question, facts);
+        var asked = question.Events.Count >= 2 ? question.Events.Take(MaxFunnelSteps).ToList() : [];
+        if (asked.Count >= 2 && (funnel is null || !FunnelEvents(funnel, facts).Take(asked.Count).SequenceEqual(asked)))
+        {
+            // No saved funnel starts with the named events: the Query API cannot compute an ad-hoc funnel, the export can.
+            notes.Add($"No saved funnel starts with {string.Join(" → ", asked)}{(funnel is null ? string.Empty : $" (the saved funnel '{funnel.Name}' has them with other steps between)")}; the conversion is counted from the export of these events, within {ExportFunnel.WindowDays} days of the first step.");
+            var alternatives = new List<SuggestedCall> { new("local_funnel", new Dictionary<string, object?> { ["steps"] = asked, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) }, "the same funnel over a fetched table, with breakdowns (after fetch_events for the range)") };
+            if (funnel is not null)
+            {
+                alternatives.Add(new SuggestedCall("funnel", new Dictionary<string, object?> { ["funnel_id"] = funnel.FunnelId, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) }, $"the saved funnel '{funnel.Name}'"));
+            }
+
+            return new DeterministicPlan(QuestionForm.Funnel, [], range, $"conversion {string.Join(" → ", asked)} over {range.Label}", alternatives, notes) { AskedSteps = asked, Export = PlanExport.Funnel };
+        }
+
         if (funnel is null)
         {
             var suggestions = new List<SuggestedCall>();
@@ -111,7 +202,7 @@ internal static class DeterministicPlanner
             return new DeterministicPlan(QuestionForm.Funnel, [], range, "no saved funnel matches", suggestions, notes);
         }
 
-        return new DeterministicPlan(QuestionForm.Funnel, [PlanStep.Of("funnel", new Dictionary<string, object?> { ["funnel_id"] = funnel.FunnelId, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) })], range, $"the saved funnel '{funnel.Name}' over {range.Label}", [], notes);
+        return new DeterministicPlan(QuestionForm.Funnel, [PlanStep.Of("funnel", new Dictionary<string, object?> { ["funnel_id"] = funnel.FunnelId, ["from_date"] = Day(range.From), ["to_date"] = Day(range.To) })], range, $"the saved funnel '{funnel.Name}' over {range.Label}", [], notes) { AskedSteps = asked };
     }
 
     /// <summary>
@@ -123,9 +214,10 @@ internal static class DeterministicPlanner
         var funnels = facts.Funnels ?? [];
         if (question.Events.Count >= 2)
         {
-            var byEvents = funnels.FirstOrDefault(f =>
+            // Prefer a funnel whose first steps are the named events: its step counts are then exactly their conversion.
+            var byEvents = funnels.OrderByDescending(f => FunnelEvents(f, facts).Take(question.Events.Count).SequenceEqual(question.Events)).FirstOrDefault(f =>
             {
-                var named = PhraseMatcher.FindEvents(f.Name, facts.Events).Select(m => m.Event).ToList();
+                var named = FunnelEvents(f, facts).ToList();
                 var at = 0;
                 foreach (var e in question.Events)
                 {
@@ -146,6 +238,10 @@ internal static class DeterministicPlanner
 
         return MatchFunnelByWords(question.Text, funnels);
     }
+
+    /// <summary>The project's events a saved funnel's name lists, in order (e.g. "Activation: Sign Up → Create Project").</summary>
+    public static IReadOnlyList<string> FunnelEvents(FunnelSummary funnel, ProjectFacts facts) =>
+        [.. PhraseMatcher.FindEvents(funnel.Name, facts.Events).Select(m => m.Event)];
 
     /// <summary>The saved funnel sharing the most distinctive words with <paramref name="question"/>, or null.</summary>
     public static FunnelSummary? MatchFunnelByWords(string question, IReadOnlyList<FunnelSummary> funnels)
@@ -187,6 +283,13 @@ internal static class DeterministicPlanner
         }
 
         return new DeterministicPlan(QuestionForm.Retention, [PlanStep.Of("retention", args)], range, $"retention of users after {born}{(returning is null ? string.Empty : $" (returning with {returning})")}", [], notes);
+    }
+
+    /// <summary>A question of an answered form over a real event that is nearest to what was asked.</summary>
+    private static string? Closest(ParsedQuestion question, ProjectFacts facts, DayRange range)
+    {
+        var e = question.Events.Count > 0 ? question.Events[0] : ProjectRoles.Detect(facts.Events).Signup ?? facts.Events.FirstOrDefault();
+        return e is null ? null : $"How many {e} events from {Day(range.From)} to {Day(range.To)}, per day?";
     }
 
     private static List<SuggestedCall> Suggest(ParsedQuestion question, ProjectFacts facts, DayRange range, DateOnly lastDay)

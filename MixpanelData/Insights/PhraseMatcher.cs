@@ -23,6 +23,32 @@ internal static class PhraseMatcher
         ["device"] = ["platform", "$device", "device"],
         ["campaign"] = ["utm_campaign", "campaign"],
         ["medium"] = ["utm_medium"],
+        ["source"] = ["utm_source", "source", "channel", "referrer"],
+        ["operating"] = ["$os", "os"],
+        ["system"] = ["$os", "os"],
+        ["tier"] = ["plan", "tier"],
+        ["subscription"] = ["plan", "tier"],
+    };
+
+    /// <summary>
+    /// Plain-English words for common product actions, read as the words of an event name ("bought" → purchase,
+    /// "registered" → sign up). Only applied to the question; the event is still found among the project's real names.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ActionWords = new(StringComparer.Ordinal)
+    {
+        ["buy"] = ["purchase"],
+        ["buys"] = ["purchase"],
+        ["bought"] = ["purchase"],
+        ["buying"] = ["purchase"],
+        ["buyers"] = ["purchase"],
+        ["paid"] = ["purchase"],
+        ["register"] = ["sign", "up"],
+        ["registered"] = ["sign", "up"],
+        ["registration"] = ["sign", "up"],
+        ["registrations"] = ["sign", "up"],
+        ["joined"] = ["sign", "up"],
+        ["searching"] = ["search"],
+        ["searched"] = ["search"],
     };
 
     /// <summary>Lower-case words of letters and digits; everything else separates words.</summary>
@@ -55,9 +81,47 @@ internal static class PhraseMatcher
     public static bool SameWord(string a, string b) => a == b || Stems(a).Overlaps(Stems(b));
 
     /// <summary>The real events named in <paramref name="question"/>, in the order they appear; longer names win overlaps.</summary>
-    public static IReadOnlyList<EventMention> FindEvents(string question, IEnumerable<string> events)
+    public static IReadOnlyList<EventMention> FindEvents(string question, IEnumerable<string> events) => FindEvents(Words(question), events);
+
+    /// <summary>
+    /// The real events a person's question names: as <see cref="FindEvents(string, IEnumerable{string})"/>, with plain
+    /// action words read as event words ("bought" → purchase) and, when nothing matches, a misspelt one-word event
+    /// ("serches" → <c>Search</c>) found by <see cref="NameSuggestions"/> (same first letter, length within one).
+    /// </summary>
+    public static IReadOnlyList<EventMention> FindEventsLoosely(string question, IReadOnlyCollection<string> events)
     {
-        var words = Words(question);
+        var words = Words(question).SelectMany(w => ActionWords.TryGetValue(w, out var read) ? read : [w]).ToList();
+        var found = FindEvents(words, events);
+        if (found.Count > 0)
+        {
+            return found;
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.Length < 5)
+            {
+                continue;
+            }
+
+            // The word as typed and without a plural ending ("serches" → "serche"), so a plural is not counted as a typo.
+            var close = new[] { word, word.TrimEnd('s') }.Distinct().SelectMany(w => NameSuggestions.Closest(w, events, 1)).FirstOrDefault(e =>
+            {
+                var name = string.Concat(Words(e));
+                return name.Length > 0 && name[0] == word[0] && Math.Abs(name.Length - word.TrimEnd('s').Length) <= 1;
+            });
+            if (close is not null)
+            {
+                return [new EventMention(close, i)];
+            }
+        }
+
+        return found;
+    }
+
+    private static IReadOnlyList<EventMention> FindEvents(IReadOnlyList<string> words, IEnumerable<string> events)
+    {
         var found = new List<(string Event, int Start, int End, int Length)>();
         foreach (var name in events.Distinct(StringComparer.Ordinal))
         {

@@ -37,7 +37,7 @@ public sealed record InsightAnswer(string Question, string Mode, DayRange Range,
     /// <summary><c>deterministic</c>, the model's source, or <c>none</c>.</summary>
     public string PlanSource { get; init; } = "none";
 
-    /// <summary>The question's form (count, trend, breakdown, funnel, retention, unrecognised) when answered without a model.</summary>
+    /// <summary>The question's form (count, trend, series, breakdown, top, share, distinct, funnel, retention, unrecognised) when answered without a model.</summary>
     public string? Form { get; init; }
 
     /// <summary>The requests run (the library's query records, reproducible) and how each ended.</summary>
@@ -219,7 +219,7 @@ internal sealed class QuestionAnswerer(InsightSources sources)
                 notes.Add($"Saved funnels could not be listed: {listed.Error}");
             }
         }
-        else if (parsed.Form == QuestionForm.Breakdown)
+        else if (parsed.Form is QuestionForm.Breakdown or QuestionForm.Top or QuestionForm.Share)
         {
             var listed = await queries.RunAsync($"top properties of {parsed.Events[0]} (to match '{parsed.ByPhrase}')", 1, ct => sources.Discovery.PropertiesAsync(parsed.Events[0], 100, ct), cancellationToken).ConfigureAwait(false);
             properties = listed.Value?.Select(p => p.Name).ToList();
@@ -233,11 +233,20 @@ internal sealed class QuestionAnswerer(InsightSources sources)
         notes.AddRange(plan.Notes);
         var validated = PlanValidator.Validate(plan.Steps, context with { FunnelIds = funnels?.Select(f => f.FunnelId).ToList(), Budget = Math.Max(0, queries.Limit - queries.Spent) });
         var outcomes = await PlanRunner.RunAsync(sources, validated.Steps, queries, cancellationToken).ConfigureAwait(false);
+        if (plan.Export == PlanExport.DistinctUsers && validated.Steps.Count > 0)
+        {
+            outcomes = [.. outcomes, await DistinctUsers.CountAsync(sources, parsed.Events[0], plan.Range, plan.Steps.Count, queries, cancellationToken).ConfigureAwait(false)];
+        }
+        else if (plan.Export == PlanExport.Funnel)
+        {
+            outcomes = [.. outcomes, await ExportFunnel.RunAsync(sources, plan.AskedSteps, plan.Range, lastDay, plan.Steps.Count, queries, cancellationToken).ConfigureAwait(false)];
+        }
+
         var skipped = validated.Rejected.Select(r => $"{r.Op}: {r.Reason}").ToList();
         var answer = validated.Steps.Count == 0 && plan.Steps.Count > 0
             ? $"The query for {plan.Meaning} could not run: {string.Join("; ", skipped)}."
             : DeterministicAnswer.Compose(plan, outcomes);
-        return new InsightAnswer(parsed.Text, plan.Steps.Count == 0 ? "suggestions" : "deterministic", plan.Range, answer, "computed")
+        return new InsightAnswer(parsed.Text, plan.Steps.Count == 0 && plan.Export == PlanExport.None ? "suggestions" : "deterministic", plan.Range, answer, "computed")
         {
             PlanSource = "deterministic",
             Form = plan.Form.ToString().ToLowerInvariant(),

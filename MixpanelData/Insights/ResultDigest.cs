@@ -46,9 +46,11 @@ internal static class ResultDigest
             ["to_date"] = result.ToDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["type"] = result.Type.ToString().ToLowerInvariant(),
             ["total"] = total,
-            ["segments"] = new JsonArray([.. segments.Select(s => new JsonObject { ["name"] = s.Name, ["total"] = s.Total })]),
+            // Every segment returned (a breakdown's limit is at most 50), so the least as well as the most can be named.
+            ["segments"] = new JsonArray([.. result.Segments.Select(s => new JsonObject { ["name"] = s.Name, ["total"] = s.Total })]),
+            ["limit_hit"] = result.SegmentLimitHit,
         };
-        if (result.On is null && result.Segments.Count == 1 && result.Series.Count <= 92)
+        if (result.On is null && result.Segments.Count == 1 && result.Series.Count <= 400)
         {
             data["series"] = new JsonArray([.. result.Series.Zip(result.Segments[0].Values).Select(p => new JsonArray(p.First, p.Second))]);
         }

@@ -19,7 +19,7 @@ namespace MixpanelData.Mcp.Tools.Smart;
 internal sealed class AskMixpanelTool(WorkspaceHolder workspaces, TimeProvider time)
 {
     [McpServerTool(Name = "ask_mixpanel", ReadOnly = true, Idempotent = false, OpenWorld = true), Spends("query")]
-    [Description("Answer an analytics question in plain words (counts, trends, X by Y, saved funnels, retention). With client sampling the model plans allow-listed read-only queries, validated before they run; otherwise common forms are answered directly, else the closest tool calls are returned. Spends at most budget Query API calls (measured). Dates YYYY-MM-DD, default the 30 days ending yesterday.")]
+    [Description("Answer an analytics question in plain words (totals, per day/week/month series, which X had the most/least Y, shares by a property, change against the previous period, exact distinct users, conversion between named events, retention). With client sampling the model plans allow-listed read-only queries, validated before they run; otherwise common forms are answered directly, else the closest tool calls are returned. Spends at most budget Query API calls (measured). Dates YYYY-MM-DD, default the 30 days ending yesterday.")]
     public async Task<CallToolResult> AskMixpanel(
         McpServer server,
         [Description("The question, e.g. 'How many Sign Ups last week?'.")] string question,

@@ -21,6 +21,17 @@ public sealed class PhraseMatcherTests
         Assert.That(PhraseMatcher.FindEvents(question, Events).Select(m => m.Event), Is.EqualTo(expected));
     }
 
+    [TestCase("How many serches last week?", new[] { "Search" })]
+    [TestCase("which plan bought the most", new[] { "Purchase" })]
+    [TestCase("how many registrations yesterday", new[] { "Sign Up" })]
+    [TestCase("how many purchaces", new[] { "Purchase" })]
+    [TestCase("how many users", new string[0])]
+    [TestCase("what is the weather", new string[0])]
+    public void FindEventsLoosely_ActionWordsAndMisspellings_FindTheRealNames(string question, string[] expected)
+    {
+        Assert.That(PhraseMatcher.FindEventsLoosely(question, Events).Select(m => m.Event), Is.EqualTo(expected));
+    }
+
     [Test]
     public void FindEvents_OverlappingNames_TheLongerWins()
     {
@@ -34,6 +45,10 @@ public sealed class PhraseMatcherTests
     [TestCase("country", "mp_country_code")]
     [TestCase("channel", "utm_source")]
     [TestCase("plan", "plan")]
+    [TestCase("countries", "mp_country_code")]
+    [TestCase("os", "$os")]
+    [TestCase("cities", "$city")]
+    [TestCase("operating system", "$os")]
     [TestCase("favourite colour", null)]
     public void MatchProperty_Phrase_NamesTheProperty(string phrase, string? expected)
     {

@@ -31,6 +31,12 @@ public sealed class QuestionPlanningTests
     [TestCase("Retention of users who create a project", "Retention")]
     [TestCase("Do users who sign up come back?", "Retention")]
     [TestCase("What should we build next?", "Unrecognised")]
+    [TestCase("Show me logins per day for the last two weeks", "Series")]
+    [TestCase("Which country had the most sign-ups last week?", "Top")]
+    [TestCase("What share of purchases comes from each plan?", "Share")]
+    [TestCase("How many distinct users made a purchase this month?", "Distinct")]
+    [TestCase("How many daily unique users signed up last week?", "Series")]
+    [TestCase("What percent of users who sign up go on to purchase?", "Funnel")]
     public void Parse_CommonForms_AreRecognised(string question, string form)
     {
         Assert.That(Parse(question).Form.ToString(), Is.EqualTo(form));
@@ -87,7 +93,6 @@ public sealed class QuestionPlanningTests
         Assert.That(plan.Suggestions.Select(s => s.Tool), Is.EqualTo(new[] { "list_properties" }));
     }
 
-    [TestCase("What is the conversion from sign up to purchase?", 7012)]
     [TestCase("Sign up to create project conversion", 7011)]
     [TestCase("How is the checkout funnel doing?", 7013)]
     [TestCase("Show me the activation funnel", 7011)]
@@ -100,14 +105,26 @@ public sealed class QuestionPlanningTests
     }
 
     [Test]
-    public void Plan_FunnelWithoutAMatch_SuggestsSavedFunnelsAndAnAdHocLocalFunnel()
+    public void Plan_FunnelNoSavedFunnelStartsWith_IsCountedFromTheExportOfTheNamedEvents()
     {
         var plan = DeterministicPlanner.Plan(Parse("conversion from login to page view"), new ProjectFacts(Events, Funnels, null), Default, LastDay);
 
-        Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Suggestions.Select(s => s.Tool), Does.Contain("local_funnel").And.Contain("funnel").And.Contain("list_funnels"));
+        Assert.That(plan.Steps, Is.Empty, "no Query API step: the Query API has no ad-hoc funnels");
+        Assert.That(plan.Export, Is.EqualTo(PlanExport.Funnel));
+        Assert.That(plan.AskedSteps, Is.EqualTo(new[] { "Login", "Page View" }));
         var local = plan.Suggestions.Single(s => s.Tool == "local_funnel");
         Assert.That(local.Arguments["steps"], Is.EqualTo(new[] { "Login", "Page View" }));
+    }
+
+    [Test]
+    public void Plan_FunnelWithStepsBetweenInASavedFunnel_IsCountedFromTheExportAndNamesTheSavedOne()
+    {
+        var plan = DeterministicPlanner.Plan(Parse("What is the conversion from sign up to purchase?"), new ProjectFacts(Events, Funnels, null), Default, LastDay);
+
+        Assert.That(plan.Export, Is.EqualTo(PlanExport.Funnel));
+        Assert.That(plan.AskedSteps, Is.EqualTo(new[] { "Sign Up", "Purchase" }));
+        Assert.That(plan.Notes, Has.Some.Contains("has them with other steps between"));
+        Assert.That(plan.Suggestions.Select(s => s.Tool), Does.Contain("funnel"));
     }
 
     [Test]
