@@ -226,26 +226,12 @@ internal sealed class CohortComparer(InsightSources sources)
 
     private async Task<ExportedEvents?> StoredEventsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        LocalStore store;
-        IReadOnlyList<TableInfo> tables;
-        try
-        {
-            store = sources.Local();
-            tables = await store.ListTablesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (LocalStoreException)
-        {
-            return null; // No usable store (e.g. another process holds its file): the export answers.
-        }
-
-        var table = tables
-            .Where(t => t.Metadata is { Kind: "events", Source: "export", Filters: null, FromDate: { } first, ToDate: { } last } && first <= from && last >= to)
-            .OrderByDescending(t => t.Metadata!.FetchedAt)
-            .FirstOrDefault();
-        if (table is null)
+        if (await sources.EventsTableAsync(from, to, cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return null;
         }
+
+        var (store, table) = found;
 
         var result = await store.SqlAsync(
             $"SELECT event_name, CAST(event_time AS DATE), distinct_id, count(*) FROM {StoreIdentifiers.Quote(table.Name)} " +

@@ -152,7 +152,7 @@ internal static class DeterministicAnswer
         }
 
         var data = export.Digest!.Data;
-        return $"{N(data["distinct_users"]!.GetValue<long>())} distinct users did {data["event"]!.GetValue<string>()} over {plan.Range.Label} ({plan.Range}), counted exactly from the export of {N(data["events"]!.GetValue<long>())} {data["event"]!.GetValue<string>()} events. {note}";
+        return $"{N(data["distinct_users"]!.GetValue<long>())} distinct users did {data["event"]!.GetValue<string>()} over {plan.Range.Label} ({plan.Range}), counted exactly from {(data["table"] is { } table ? $"the {N(data["events"]!.GetValue<long>())} {data["event"]!.GetValue<string>()} events of the local table {table.GetValue<string>()}" : $"the export of {N(data["events"]!.GetValue<long>())} {data["event"]!.GetValue<string>()} events")}. {note}";
     }
 
     private static string Funnel(DeterministicPlan plan, JsonObject data)
