@@ -87,16 +87,18 @@ if (arguments.GetValueOrDefault("phases", string.Empty).Contains("fetch", String
 }
 var size = new FileInfo(file).Length;
 Console.WriteLine($"DuckDB {LocalStore.DuckDbVersion}; {Environment.ProcessorCount} cores; {events:N0} events, {size / 1048576.0:F1} MB of JSONL");
-Console.WriteLine("phase    | seconds | events/s  | MB/s  | peak RSS MB");
+Console.WriteLine("phase    | seconds | events/s  | MB/s  | peak RSS MB | CPU s | load");
 var results = new Dictionary<string, List<(double Seconds, long Rss)>>();
 foreach (var name in (arguments.GetValueOrDefault("phases", "raw,store,rawauto")).Split(','))
 {
     for (var run = 0; run < runs; run++)
     {
-        var (seconds, rss) = Child(name, file);
+        var (seconds, rss, cpu) = Child(name, file);
         results.TryAdd(name, []);
         results[name].Add((seconds, rss));
-        Console.WriteLine($"{name,-8} | {seconds,7:F2} | {events / seconds,9:N0} | {size / 1048576.0 / seconds,5:F0} | {rss / 1048576.0,6:F0}");
+        // CPU s: the child's user + system time (all threads, whole process life); load: the 1-minute load average after it.
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "-";
+        Console.WriteLine($"{name,-8} | {seconds,7:F2} | {events / seconds,9:N0} | {size / 1048576.0 / seconds,5:F0} | {rss / 1048576.0,11:F0} | {cpu,5:F2} | {load}");
     }
 }
 var best = results.ToDictionary(r => r.Key, r => r.Value.Min(v => v.Seconds));
@@ -108,7 +110,7 @@ foreach (var name in new[] { "store", "fetch", "fetch-serial" })
     }
 }
 
-static (double Seconds, long Rss) Child(string phase, string file)
+static (double Seconds, long Rss, double Cpu) Child(string phase, string file)
 {
     var self = Environment.ProcessPath!;
     var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -122,19 +124,20 @@ static (double Seconds, long Rss) Child(string phase, string file)
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
     var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
-    return (double.Parse(line[1], CultureInfo.InvariantCulture), long.Parse(line[2], CultureInfo.InvariantCulture));
+    return (double.Parse(line[1], CultureInfo.InvariantCulture), long.Parse(line[2], CultureInfo.InvariantCulture), double.Parse(line[3], CultureInfo.InvariantCulture));
 }
 
 static async Task RunPhase(string phase, string file)
 {
     long rows;
     Stopwatch watch;
+    await using var sampler = MixpanelData.Benchmarks.MemorySampler.Start();
     if (phase is "fetch" or "fetch-serial")
     {
         double seconds;
         (rows, seconds) = await MixpanelData.Benchmarks.FetchBenchmark.RunAsync(file, serial: phase == "fetch-serial");
         Console.Error.WriteLine($"{phase}: {rows} rows");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {seconds:F3} {PeakRss()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {seconds:F3} {PeakRss()} {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2}"));
         return;
     }
 
@@ -208,7 +211,7 @@ static async Task RunPhase(string phase, string file)
         File.Delete(path + ".wal");
     }
     Console.Error.WriteLine($"{phase}: {rows} rows");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {watch.Elapsed.TotalSeconds:F3} {PeakRss()}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {watch.Elapsed.TotalSeconds:F3} {PeakRss()} {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2}"));
 }
 
 static long PeakRss()

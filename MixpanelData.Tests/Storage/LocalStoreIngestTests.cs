@@ -53,6 +53,36 @@ public sealed class LocalStoreIngestTests
     }
 
     [Test]
+    public async Task IngestEventsAsync_TextColumns_UnescapedEmptyNumericMissingAndNonAscii()
+    {
+        // The columns are written to DuckDB as UTF-8 bytes: escaped strings must arrive unescaped, "" must stay an
+        // empty string (not NULL), numeric ids become their text, absent ids NULL, and properties stay byte for byte.
+        var lines = string.Join('\n',
+            "{\"event\":\"Caf\\u00e9 \\\"open\\\"\",\"properties\":{\"time\":1704067200,\"distinct_id\":\"\",\"$insert_id\":\"a\\/b\"}}",
+            "{\"event\":\"São Paulo 東京\",\"properties\":{\"time\":1704067201.5,\"distinct_id\":42,\"$insert_id\":-7.5e3,\"x\":\"\\u00e9\"}}",
+            "{\"event\":\"\",\"properties\":{\"time\":1704067202}}");
+        var result = await _store.IngestEventsAsync("events", new MemoryStream(Encoding.UTF8.GetBytes(lines)));
+
+        Assert.That(result.RowsInserted, Is.EqualTo(3));
+        var rows = await _store.SqlAsync(
+            "SELECT event_name, distinct_id, distinct_id IS NULL, insert_id, insert_id IS NULL, CAST(properties AS VARCHAR), event_time FROM events ORDER BY event_time");
+        Assert.That(rows.Rows[0], Is.EqualTo(new object?[]
+        {
+            "Café \"open\"", "", false, "a/b", false,
+            "{\"time\":1704067200,\"distinct_id\":\"\",\"$insert_id\":\"a\\/b\"}", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        }));
+        Assert.That(rows.Rows[1], Is.EqualTo(new object?[]
+        {
+            "São Paulo 東京", "42", false, "-7.5e3", false,
+            "{\"time\":1704067201.5,\"distinct_id\":42,\"$insert_id\":-7.5e3,\"x\":\"\\u00e9\"}", new DateTime(2024, 1, 1, 0, 0, 1, 500, DateTimeKind.Utc),
+        }));
+        Assert.That(rows.Rows[2], Is.EqualTo(new object?[]
+        {
+            "", null, true, null, true, "{\"time\":1704067202}", new DateTime(2024, 1, 1, 0, 0, 2, DateTimeKind.Utc),
+        }));
+    }
+
+    [Test]
     public async Task IngestEventsAsync_MalformedLines_CountedWithReasonsAndSkipped()
     {
         var input = TestEvents.Stream(0, 3,

@@ -119,15 +119,34 @@ public sealed class FetchClient
                     downloads.Start(windows[next]);
                 }
 
-                var loaded = spooled
-                    ? await LoadSpooledWindowAsync(store, staged, plan, window, downloads, settings, Retried, windowProgress, cancellationToken).ConfigureAwait(false)
-                    : await settings.RunWindowAsync(
-                        window,
-                        ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
-                        Retried,
-                        cancellationToken).ConfigureAwait(false);
+                if (spooled)
+                {
+                    // Windows already on disk share one transaction until it holds a row group's worth of rows.
+                    var group = await LoadSpooledWindowsAsync(store, staged, plan, windows, i, downloads, settings, Retried, tally, progress, StartAhead, cancellationToken).ConfigureAwait(false);
+                    foreach (var day in group)
+                    {
+                        samples.AddRange(day.Samples.Take(20 - samples.Count));
+                    }
+
+                    i += group.Count - 1;
+                    continue;
+                }
+
+                var loaded = await settings.RunWindowAsync(
+                    window,
+                    ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
+                    Retried,
+                    cancellationToken).ConfigureAwait(false);
                 tally.WindowDone(window, loaded);
                 samples.AddRange(loaded.Samples.Take(20 - samples.Count));
+            }
+        }
+
+        void StartAhead(int index)
+        {
+            for (var next = index + 1; next <= index + ahead && next < windows.Count; next++)
+            {
+                downloads.Start(windows[next]);
             }
         }
 
@@ -241,21 +260,90 @@ public sealed class FetchClient
     }
 
     /// <summary>
-    /// Loads a window downloaded ahead from its spool file. Should the file hold a <c>terminated early</c> line that the
-    /// download did not see at its end, the window is requested again and loaded from the stream, under the window retry.
+    /// Loads windows downloaded ahead from their spool files, starting at <paramref name="first"/>, in one transaction of
+    /// the store (<see cref="LocalStore.BeginStagedBatchAsync"/>): the next window joins while the batch holds fewer rows
+    /// than a DuckDB row group and its download has already finished, so small windows are written to the file once
+    /// instead of through the WAL and a checkpoint. Each window is recorded as done inside the batch; a failure or
+    /// cancellation rolls the whole batch back, so its windows are loaded again (no partial window, no duplicate).
+    /// Should a file hold a <c>terminated early</c> line that its download did not see at its end, the batch is rolled
+    /// back and its windows are loaded one by one, that one requested again from the stream.
     /// </summary>
-    private async Task<StagedDay> LoadSpooledWindowAsync(
-        LocalStore store, StagedFetch staged, ExportPlan plan, ExportWindow window, WindowDownloads downloads, FetchSettings settings, Action retried, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    /// <returns>What each window of the batch added, in order (at least one).</returns>
+    private async Task<IReadOnlyList<StagedDay>> LoadSpooledWindowsAsync(
+        LocalStore store, StagedFetch staged, ExportPlan plan, IReadOnlyList<ExportWindow> windows, int first, WindowDownloads downloads, FetchSettings settings,
+        Action retried, FetchTally tally, IProgress<FetchProgress>? progress, Action<int> startAhead, CancellationToken cancellationToken)
     {
-        var file = await downloads.TakeAsync(window, cancellationToken).ConfigureAwait(false);
+        var files = new List<(ExportWindow Window, string File)>();
+        var loaded = new List<StagedDay>();
         try
         {
-            var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (input.ConfigureAwait(false))
+            var batch = await store.BeginStagedBatchAsync(staged, cancellationToken).ConfigureAwait(false);
+            await using (batch.ConfigureAwait(false))
             {
-                var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: true));
-                return await store.LoadStagedDayAsync(staged, window.To, reader, 20, progress, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    for (var i = first; ; i++)
+                    {
+                        var window = windows[i];
+                        if (i > first)
+                        {
+                            progress?.Report(tally.Progress(window.From, default));
+                            startAhead(i);
+                        }
+
+                        files.Add((window, await downloads.TakeAsync(window, cancellationToken).ConfigureAwait(false)));
+                        var day = await batch.LoadAsync(window.To, OpenSpool(files[^1].File), 20, WindowProgress(tally, window, progress)).ConfigureAwait(false);
+                        tally.WindowDone(window, day);
+                        loaded.Add(day);
+                        if (batch.Rows >= LocalStore.RowGroupRows || i + 1 >= windows.Count || !downloads.IsReady(windows[i + 1]))
+                        {
+                            break;
+                        }
+                    }
+
+                    await batch.CommitAsync().ConfigureAwait(false);
+                    return loaded;
+                }
+                catch (LocalStoreException error) when (error.ErrorType == LocalStore.TerminatedEarlyError && !cancellationToken.IsCancellationRequested)
+                {
+                    // Rolled back when the batch is disposed, just below.
+                }
             }
+
+            for (var k = 0; k < loaded.Count; k++)
+            {
+                tally.WindowUndone(files[k].Window, loaded[k]);
+            }
+
+            loaded.Clear();
+            foreach (var (window, file) in files)
+            {
+                var day = await LoadSpooledFileAsync(store, staged, plan, window, file, settings, retried, WindowProgress(tally, window, progress), cancellationToken).ConfigureAwait(false);
+                tally.WindowDone(window, day);
+                loaded.Add(day);
+            }
+
+            return loaded;
+        }
+        finally
+        {
+            foreach (var (_, file) in files)
+            {
+                WindowDownloads.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads one window's spool file in a transaction of its own; should it hold a <c>terminated early</c> line, the window
+    /// is requested again and loaded from the stream, under the window retry.
+    /// </summary>
+    private async Task<StagedDay> LoadSpooledFileAsync(
+        LocalStore store, StagedFetch staged, ExportPlan plan, ExportWindow window, string file, FetchSettings settings, Action retried, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadStagedDayAsync(staged, window.To, OpenSpool(file), 20, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (LocalStoreException error) when (error.ErrorType == LocalStore.TerminatedEarlyError && !cancellationToken.IsCancellationRequested)
         {
@@ -266,11 +354,16 @@ public sealed class FetchClient
                 retried,
                 cancellationToken).ConfigureAwait(false);
         }
-        finally
-        {
-            WindowDownloads.Delete(file);
-        }
     }
+
+    // A spool file as the store reads it; completing the reader closes the file.
+    private static PipeReader OpenSpool(string file) =>
+        PipeReader.Create(
+            new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan),
+            new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 256 * 1024, leaveOpen: false));
+
+    private static Relay<IngestProgress>? WindowProgress(FetchTally tally, ExportWindow window, IProgress<FetchProgress>? progress) =>
+        progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(window.From, p)));
 
     private FetchSettings Settings() => new(_scope.DayRetry, _scope.MaxRetries, StreamIdleTimeout, _scope.Time);
 
@@ -398,6 +491,14 @@ public sealed class FetchClient
             _daysThisRun += window.Days;
             _eventsThisRun += day.Rows;
             _bytes += day.Bytes;
+        }
+
+        /// <summary>Takes back a window counted as done whose transaction was rolled back (it is loaded again).</summary>
+        public void WindowUndone(ExportWindow window, StagedDay day)
+        {
+            _daysThisRun -= window.Days;
+            _eventsThisRun -= day.Rows;
+            _bytes -= day.Bytes;
         }
 
         public FetchProgress Progress(DateOnly? day, IngestProgress current)

@@ -44,6 +44,9 @@ internal sealed class WindowDownloads : IAsyncDisposable
     /// <summary>Whether <paramref name="window"/> is being (or has been) downloaded and not yet taken.</summary>
     public bool Has(ExportWindow window) => _running.ContainsKey(window);
 
+    /// <summary>Whether <paramref name="window"/>'s download has finished successfully and its file is waiting to be taken.</summary>
+    public bool IsReady(ExportWindow window) => _running.TryGetValue(window, out var download) && download.IsCompletedSuccessfully;
+
     /// <summary>Starts downloading <paramref name="window"/> unless it already is.</summary>
     public void Start(ExportWindow window)
     {

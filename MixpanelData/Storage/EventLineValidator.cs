@@ -4,13 +4,56 @@ using System.Text.Unicode;
 
 namespace MixpanelData.Storage;
 
-/// <summary>The columns of one export event, as the events table stores them.</summary>
-/// <param name="EventName">The <c>event</c> string.</param>
-/// <param name="Time">UTC time from <c>properties.time</c> (epoch seconds), to the microsecond.</param>
-/// <param name="DistinctId">The <c>properties.distinct_id</c> (numbers as their text), or null.</param>
-/// <param name="InsertId">The <c>properties.$insert_id</c> (numbers as their text), or null.</param>
-/// <param name="Properties">The <c>properties</c> object, byte for byte as Mixpanel sent it.</param>
-internal readonly record struct EventLine(string EventName, DateTime Time, string? DistinctId, string? InsertId, string Properties);
+/// <summary>
+/// The columns of one export event, as the events table stores them. The texts are UTF-8 bytes, mostly slices of the
+/// line itself (a string with JSON escapes is unescaped into its own small array), so they reach DuckDB without being
+/// turned into .NET strings and back.
+/// </summary>
+internal readonly ref struct EventLine
+{
+    public EventLine(ReadOnlySpan<byte> eventName, DateTime time, Utf8Text distinctId, Utf8Text insertId, ReadOnlySpan<byte> properties)
+    {
+        EventName = eventName;
+        Time = time;
+        DistinctId = distinctId;
+        InsertId = insertId;
+        Properties = properties;
+    }
+
+    /// <summary>The <c>event</c> string.</summary>
+    public ReadOnlySpan<byte> EventName { get; }
+
+    /// <summary>UTC time from <c>properties.time</c> (epoch seconds), to the microsecond.</summary>
+    public DateTime Time { get; }
+
+    /// <summary>The <c>properties.distinct_id</c> (numbers as their text), or none.</summary>
+    public Utf8Text DistinctId { get; }
+
+    /// <summary>The <c>properties.$insert_id</c> (numbers as their text), or none.</summary>
+    public Utf8Text InsertId { get; }
+
+    /// <summary>The <c>properties</c> object, byte for byte as Mixpanel sent it.</summary>
+    public ReadOnlySpan<byte> Properties { get; }
+}
+
+/// <summary>A UTF-8 text that may be absent (SQL NULL).</summary>
+internal readonly ref struct Utf8Text
+{
+    public Utf8Text(ReadOnlySpan<byte> value)
+    {
+        Value = value;
+        HasValue = true;
+    }
+
+    /// <summary>Whether there is a text (an empty one included).</summary>
+    public bool HasValue { get; }
+
+    /// <summary>The text's bytes; empty when there is none.</summary>
+    public ReadOnlySpan<byte> Value { get; }
+
+    /// <summary>The text as a .NET string, or null.</summary>
+    public override string? ToString() => HasValue ? Encoding.UTF8.GetString(Value) : null;
+}
 
 /// <summary>
 /// Checks one line of Mixpanel export JSONL and reads its columns in the same pass.
@@ -52,7 +95,8 @@ internal static class EventLineValidator
                 return "not a JSON object";
             }
             Range properties = default;
-            string? eventName = null, distinctId = null, insertId = null;
+            ReadOnlySpan<byte> eventName = default;
+            Utf8Text distinctId = default, insertId = default;
             double time = 0;
             bool hasEvent = false, hasTime = false, hasProperties = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -61,7 +105,7 @@ internal static class EventLineValidator
                 {
                     reader.Read();
                     hasEvent = reader.TokenType == JsonTokenType.String;
-                    eventName = hasEvent ? reader.GetString() : null;
+                    eventName = hasEvent ? Text(ref reader, line).Value : default;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals(PropertiesKey))
@@ -111,7 +155,7 @@ internal static class EventLineValidator
             if (reason is null)
             {
                 var micros = (long)Math.Round(time * 1_000_000);
-                columns = new EventLine(eventName!, DateTime.UnixEpoch.AddTicks(micros * 10), distinctId, insertId, Encoding.UTF8.GetString(line[properties]));
+                columns = new EventLine(eventName, DateTime.UnixEpoch.AddTicks(micros * 10), distinctId, insertId, line[properties]);
             }
             return reason;
         }
@@ -125,7 +169,19 @@ internal static class EventLineValidator
     private const double MinSeconds = -62_135_596_000;
     private const double MaxSeconds = 253_402_300_000;
 
-    // A string token's value, or a number token's text (ids become strings whatever Mixpanel sent).
-    private static string Text(ref Utf8JsonReader reader, ReadOnlySpan<byte> line) =>
-        reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(line[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+    // A string token's value (unescaped), or a number token's text (ids become strings whatever Mixpanel sent), as UTF-8.
+    private static Utf8Text Text(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return new Utf8Text(line[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+        }
+        if (!reader.ValueIsEscaped)
+        {
+            // Between the quotes; the reader reads this very line, so its offsets are the line's.
+            return new Utf8Text(line[((int)reader.TokenStartIndex + 1)..((int)reader.BytesConsumed - 1)]);
+        }
+        var unescaped = new byte[reader.ValueSpan.Length];
+        return new Utf8Text(unescaped.AsSpan(0, reader.CopyString(unescaped)));
+    }
 }

@@ -322,13 +322,12 @@ public sealed partial class LocalStore
         var reason = EventLineValidator.Read(line, out var columns);
         if (reason is null)
         {
-            appender.CreateRow()
-                .AppendValue(columns.EventName)
-                .AppendValue(columns.Time)
-                .AppendValue(columns.DistinctId)
-                .AppendValue(columns.InsertId)
-                .AppendValue(columns.Properties)
-                .EndRow();
+            var row = appender.CreateRow()
+                .AppendValue(Writable(columns.EventName))
+                .AppendValue(columns.Time);
+            row = columns.DistinctId.HasValue ? row.AppendValue(Writable(columns.DistinctId.Value)) : row.AppendNullValue();
+            row = columns.InsertId.HasValue ? row.AppendValue(Writable(columns.InsertId.Value)) : row.AppendNullValue();
+            row.AppendValue(Writable(columns.Properties)).EndRow();
             state.Rows++;
             return;
         }
@@ -340,6 +339,10 @@ public sealed partial class LocalStore
         }
         state.AddMalformed(reason, Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]));
     }
+
+    // DuckDB.NET's appender takes UTF-8 text as a Span<byte> (it only reads it, into DuckDB's own string heap).
+    private static Span<byte> Writable(ReadOnlySpan<byte> utf8) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(utf8), utf8.Length);
 
     /// <summary>
     /// Replaces or extends the target with the committed staging table and writes the metadata row, then

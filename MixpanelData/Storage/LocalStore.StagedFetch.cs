@@ -108,6 +108,13 @@ public sealed partial class LocalStore
     }
 
     /// <summary>
+    /// DuckDB's rows per row group. A transaction that appends at least this many rows has its row groups written
+    /// straight to the file (compressed once, as they fill); a smaller one goes through the WAL and is written again,
+    /// compressed, by the next checkpoint, which also rewrites the table's last, partly filled row group.
+    /// </summary>
+    internal const long RowGroupRows = 122_880;
+
+    /// <summary>
     /// Loads one day of export JSONL into the staging table and records the day as done, in one transaction:
     /// when reading, checking or loading fails or is cancelled, none of the day's lines stay staged and the
     /// day is not recorded, so it can be loaded again from the start without duplicates.
@@ -116,51 +123,134 @@ public sealed partial class LocalStore
     /// <exception cref="OperationCanceledException">Cancelled; the day was rolled back.</exception>
     internal async Task<StagedDay> LoadStagedDayAsync(StagedFetch fetch, DateOnly day, PipeReader jsonl, int sampleLimit, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(fetch);
         ArgumentNullException.ThrowIfNull(jsonl);
+        StagedBatch batch;
+        try
+        {
+            batch = await BeginStagedBatchAsync(fetch, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await jsonl.CompleteAsync().ConfigureAwait(false);
+            throw;
+        }
+        await using (batch.ConfigureAwait(false))
+        {
+            var loaded = await batch.LoadAsync(day, jsonl, sampleLimit, progress).ConfigureAwait(false);
+            await batch.CommitAsync().ConfigureAwait(false);
+            return loaded;
+        }
+    }
+
+    /// <summary>
+    /// Opens one transaction in which consecutive days (windows) of a staged fetch are loaded and recorded, then committed
+    /// together: so that windows smaller than a row group can share one direct write (<see cref="RowGroupRows"/>).
+    /// Disposing without <see cref="StagedBatch.CommitAsync"/> rolls every day of the batch back.
+    /// </summary>
+    internal async Task<StagedBatch> BeginStagedBatchAsync(StagedFetch fetch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
         ThrowIfReadOnly();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new LineState(sampleLimit);
-        var connection = Rent();
-        var interrupted = false;
-        var open = false;
+        var batch = new StagedBatch(this, fetch, Rent(), cancellationToken);
         try
         {
-            await using (cancellationToken.Register(() =>
+            await Task.Run(() => batch.Connection.Execute("BEGIN TRANSACTION"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        batch.Open = true;
+        return batch;
+    }
+
+    /// <summary>Consecutive days of a staged fetch loaded in one open transaction (<see cref="BeginStagedBatchAsync"/>).</summary>
+    internal sealed class StagedBatch : IAsyncDisposable
+    {
+        private readonly LocalStore _store;
+        private readonly StagedFetch _fetch;
+        private readonly CancellationToken _cancellationToken;
+        private readonly CancellationTokenRegistration _interrupt;
+        private bool _interrupted;
+
+        internal StagedBatch(LocalStore store, StagedFetch fetch, StoreConnection connection, CancellationToken cancellationToken)
+        {
+            _store = store;
+            _fetch = fetch;
+            Connection = connection;
+            _cancellationToken = cancellationToken;
+            _interrupt = cancellationToken.Register(() =>
             {
-                interrupted = true;
+                _interrupted = true;
                 connection.Interrupt();
-            }).ConfigureAwait(false))
-            {
-                await Task.Run(() => connection.Execute("BEGIN TRANSACTION"), CancellationToken.None).ConfigureAwait(false);
-                open = true;
-                await LoadLinesAsync(connection, fetch.StageTable, jsonl, state, progress, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                var now = _options.TimeProvider.GetUtcNow().UtcDateTime;
-                await Task.Run(() =>
-                {
-                    connection.Query(
-                        $"UPDATE {FetchesTable} SET last_day = ?, row_count = row_count + ?, bytes = bytes + ?, malformed = malformed + ?, updated_at = ? WHERE table_name = ? AND stage_table = ?",
-                        [day, state.Rows, state.Bytes, state.Malformed, now, fetch.Table, fetch.StageTable]);
-                    connection.Execute("COMMIT");
-                }, CancellationToken.None).ConfigureAwait(false);
-                open = false;
-                return new StagedDay(day, state.Rows, state.Bytes, state.Malformed, state.Samples);
-            }
+            });
         }
-        catch (LocalStoreException error) when (cancellationToken.IsCancellationRequested)
+
+        internal StoreConnection Connection { get; }
+
+        internal bool Open { get; set; }
+
+        /// <summary>Rows appended in this batch so far.</summary>
+        public long Rows { get; private set; }
+
+        /// <summary>
+        /// Appends one day's JSONL and records the day as the fetch's last, inside the batch's transaction. When this
+        /// throws, the batch is spoiled: dispose it (every day of it rolls back).
+        /// </summary>
+        /// <exception cref="LocalStoreException">The stream ended with <c>terminated early</c> (<see cref="TerminatedEarlyError"/>) or DuckDB failed.</exception>
+        /// <exception cref="OperationCanceledException">Cancelled.</exception>
+        public async Task<StagedDay> LoadAsync(DateOnly day, PipeReader jsonl, int sampleLimit, IProgress<IngestProgress>? progress)
         {
-            throw new OperationCanceledException("The fetch was cancelled; the day being loaded was rolled back.", error, cancellationToken);
-        }
-        finally
-        {
-            await jsonl.CompleteAsync().ConfigureAwait(false);
-            if (open)
+            ArgumentNullException.ThrowIfNull(jsonl);
+            var state = new LineState(sampleLimit);
+            try
             {
-                Abandon(connection, ref interrupted);
+                await _store.LoadLinesAsync(Connection, _fetch.StageTable, jsonl, state, progress, _cancellationToken).ConfigureAwait(false);
+                _cancellationToken.ThrowIfCancellationRequested();
+                var now = _store._options.TimeProvider.GetUtcNow().UtcDateTime;
+                await Task.Run(() => Connection.Query(
+                    $"UPDATE {FetchesTable} SET last_day = ?, row_count = row_count + ?, bytes = bytes + ?, malformed = malformed + ?, updated_at = ? WHERE table_name = ? AND stage_table = ?",
+                    [day, state.Rows, state.Bytes, state.Malformed, now, _fetch.Table, _fetch.StageTable]), CancellationToken.None).ConfigureAwait(false);
             }
-            Return(connection, discard: interrupted);
+            catch (LocalStoreException error) when (_cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The fetch was cancelled; the day being loaded was rolled back.", error, _cancellationToken);
+            }
+            finally
+            {
+                await jsonl.CompleteAsync().ConfigureAwait(false);
+            }
+            Rows += state.Rows;
+            return new StagedDay(day, state.Rows, state.Bytes, state.Malformed, state.Samples);
+        }
+
+        /// <summary>Commits every day loaded in the batch.</summary>
+        public async Task CommitAsync()
+        {
+            try
+            {
+                await Task.Run(() => Connection.Execute("COMMIT"), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LocalStoreException error) when (_cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The fetch was cancelled; the days being loaded were rolled back.", error, _cancellationToken);
+            }
+            Open = false;
+        }
+
+        /// <inheritdoc />
+        public async ValueTask DisposeAsync()
+        {
+            await _interrupt.DisposeAsync().ConfigureAwait(false);
+            if (Open)
+            {
+                Open = false;
+                Abandon(Connection, ref _interrupted);
+            }
+            _store.Return(Connection, discard: _interrupted);
         }
     }
 
