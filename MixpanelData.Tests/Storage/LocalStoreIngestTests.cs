@@ -98,6 +98,7 @@ public sealed class LocalStoreIngestTests
         Assert.That(result.MalformedLines, Is.EqualTo(5));
         Assert.That(result.MalformedSamples.Select(m => m.LineNumber), Is.EqualTo(new[] { 4L, 5L, 6L, 7L, 8L }));
         Assert.That(result.MalformedSamples[0].Reason, Does.StartWith("not valid JSON"));
+        Assert.That(result.MalformedSamples[0].Reason, Does.Match(@"^not valid JSON \(at byte \d+ of the line\)$"), "the reason is ours, not the JSON library's message");
         Assert.That(result.MalformedSamples[1].Reason, Is.EqualTo("not a JSON object"));
         Assert.That(result.MalformedSamples[2].Reason, Is.EqualTo("missing \"properties\" object"));
         Assert.That(result.MalformedSamples[3].Reason, Is.EqualTo("missing numeric \"properties.time\""));

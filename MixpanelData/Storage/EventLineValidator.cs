@@ -161,7 +161,10 @@ internal static class EventLineValidator
         }
         catch (JsonException error)
         {
-            return "not valid JSON: " + error.Message;
+            // The reader's own message is .NET's wording; the position is what a user can act on.
+            return error.BytePositionInLine is { } at
+                ? $"not valid JSON (at byte {at.ToString(System.Globalization.CultureInfo.InvariantCulture)} of the line)"
+                : "not valid JSON";
         }
     }
 
