@@ -71,6 +71,11 @@ public sealed class QuestionSetTests
         yield return Q("Monthly sign ups over the last 90 days", new Series("Sign Up", Last(90), TimeUnit.Month));
         yield return Q("Daily searches over the last 60 days", new Series("Search", Last(60), TimeUnit.Day));
 
+        // Which day (week) had the most / fewest: the top bucket, its figure and the next ones, then the series.
+        yield return Q("Which day had the most sign-ups last week?", new Busiest("Sign Up", Last(7), TimeUnit.Day, Least: false));
+        yield return Q("Which day had the fewest purchases in the last two weeks?", new Busiest("Purchase", Last(14), TimeUnit.Day, Least: true));
+        yield return Q("What week had the most searches over the last 8 weeks?", new Busiest("Search", Last(56), TimeUnit.Week, Least: false));
+
         // Which X had the most / least Y: the winner, its figure, the runners-up.
         yield return Q("Which country had the most sign-ups last week?", new Top("Sign Up", Last(7), "mp_country_code", Least: false));
         yield return Q("Which plan bought the most last month?", new Top("Purchase", LastMonth, "plan", Least: false));
@@ -189,6 +194,23 @@ public sealed class QuestionSetTests
             }
 
             Assert.That(answer.Text, Does.Contain($"In all {N(values.Sum())}"));
+        }
+    }
+
+    public sealed record Busiest(string Event, (DateOnly From, DateOnly To) R, TimeUnit Unit, bool Least) : Check("series")
+    {
+        public override async Task VerifyAsync(InsightAnswer answer)
+        {
+            var direct = await SegmentAsync(Event, R, Unit);
+            var values = direct.Segments.Single().Values;
+            var buckets = direct.Series.Select((date, i) => (Date: date[..10], Value: values[i])).ToList();
+            var ranked = (Least ? buckets.OrderBy(b => b.Value) : buckets.OrderByDescending(b => b.Value)).ThenBy(b => b.Date, StringComparer.Ordinal).ToList();
+            var unit = Unit.ToString().ToLowerInvariant();
+            var m = Regex.Match(answer.Text, $@"^The {unit} with the {(Least ? "fewest" : "most")} {Regex.Escape(Event)} over .+?{Regex.Escape(Range(R))} was (?<d>\d{{4}}-\d{{2}}-\d{{2}}): (?<n>[\d,]+) events; next (?<next>[^.]+)\. {Regex.Escape(Event)} per {unit}");
+            Assert.That(m.Success, answer.Text);
+            Assert.That((m.Groups["d"].Value, Number(m.Groups["n"].Value)), Is.EqualTo((ranked[0].Date, ranked[0].Value)), "the top bucket and its figure");
+            var next = Regex.Matches(m.Groups["next"].Value, @"(\d{4}-\d{2}-\d{2}) \(([\d,]+)\)").Select(x => (x.Groups[1].Value, Number(x.Groups[2].Value))).ToList();
+            Assert.That(next, Is.EqualTo(ranked.Skip(1).Take(3).Select(b => (b.Date, b.Value))), "the runners-up in order");
         }
     }
 

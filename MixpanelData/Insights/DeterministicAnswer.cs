@@ -101,7 +101,16 @@ internal static class DeterministicAnswer
         var high = points.MaxBy(p => p.Value);
         var low = points.MinBy(p => p.Value);
         var bucket = unit == "day" ? "day" : $"{unit} (buckets start {(unit == "week" ? "on Mondays" : "on the 1st")}; the first and last may be partial)";
-        return $"{e} per {bucket} over {plan.Range.Label} ({plan.Range}), {What(data)}: {shown}. In all {N(total)}, {Average(total, points.Count)} per {unit} on average; highest {high.Date} ({N(high.Value)}), lowest {low.Date} ({N(low.Value)}).";
+        var sentence = $"{e} per {bucket} over {plan.Range.Label} ({plan.Range}), {What(data)}: {shown}. In all {N(total)}, {Average(total, points.Count)} per {unit} on average; highest {high.Date} ({N(high.Value)}), lowest {low.Date} ({N(low.Value)}).";
+        if (!plan.Ranked)
+        {
+            return sentence;
+        }
+
+        // "Which day had the most …": the top bucket first, then the runners-up; ties go to the earlier bucket.
+        var ranked = (plan.Least ? points.OrderBy(p => p.Value) : points.OrderByDescending(p => p.Value)).ThenBy(p => p.Date, StringComparer.Ordinal).ToList();
+        var next = ranked.Skip(1).Take(3).Select(p => $"{p.Date} ({N(p.Value)})");
+        return $"The {unit} with the {(plan.Least ? "fewest" : "most")} {e} over {plan.Range.Label} ({plan.Range}) was {ranked[0].Date}: {N(ranked[0].Value)} {What(data)}; next {string.Join(", ", next)}. {sentence}";
     }
 
     private static string Top(DeterministicPlan plan, JsonObject data)

@@ -35,6 +35,9 @@ internal sealed record DeterministicPlan(QuestionForm Form, IReadOnlyList<PlanSt
     /// <summary>For a top question: the least rather than the most.</summary>
     public bool Least { get; init; }
 
+    /// <summary>For a series asked as "which day had the most …": the answer leads with the top bucket and the next ones.</summary>
+    public bool Ranked { get; init; }
+
     /// <summary>What is read from the Export API after the steps.</summary>
     public PlanExport Export { get; init; }
 
@@ -91,7 +94,8 @@ internal static class DeterministicPlanner
                         notes.Add($"Unique users are counted per {unit}: a user active in several {unit}s counts once in each.");
                     }
 
-                    return new DeterministicPlan(QuestionForm.Series, [Segmentation(e, range, type, unit)], range, $"{e} per {unit} over {range.Label}", [], notes) { Unit = unit };
+                    var meaning = question.Ranked ? $"the {unit} with the {(question.Least ? "fewest" : "most")} {e} over {range.Label}" : $"{e} per {unit} over {range.Label}";
+                    return new DeterministicPlan(QuestionForm.Series, [Segmentation(e, range, type, unit)], range, meaning, [], notes) { Unit = unit, Least = question.Least, Ranked = question.Ranked };
                 }
 
             case QuestionForm.Breakdown:

@@ -50,6 +50,9 @@ internal sealed record ParsedQuestion(string Text, QuestionForm Form, IReadOnlyL
 
     /// <summary>For a top question: true for the least (fewest, lowest), false for the most.</summary>
     public bool Least { get; init; }
+
+    /// <summary>For a series asked as "which day (week, month) had the most …": lead with the top bucket.</summary>
+    public bool Ranked { get; init; }
 }
 
 /// <summary>Recognises the common question forms; pure, so its decisions are testable on hand-written questions.</summary>
@@ -92,7 +95,10 @@ internal static partial class QuestionParser
 
         if (Property(TopPattern().Match(text)) is { } top)
         {
-            return As(QuestionForm.Top, top.Phrase, counted: true) with { Least = LeastPattern().IsMatch(top.Extreme) };
+            var least = LeastPattern().IsMatch(top.Extreme);
+            return TimeBucket(top.Phrase) is { } bucket
+                ? As(QuestionForm.Series, counted: true) with { Unit = bucket, Least = least, Ranked = true }
+                : As(QuestionForm.Top, top.Phrase, counted: true) with { Least = least };
         }
 
         var share = SharePattern().IsMatch(text);
@@ -120,6 +126,15 @@ internal static partial class QuestionParser
 
         return As(QuestionForm.Count, counted: true);
     }
+
+    /// <summary>"day", "date", "week" or "month" (singular or plural) as the thing ranked: the series' unit; anything else is a property.</summary>
+    private static string? TimeBucket(string phrase) => phrase.Trim() switch
+    {
+        "day" or "days" or "date" or "dates" => "day",
+        "week" or "weeks" => "week",
+        "month" or "months" => "month",
+        _ => null,
+    };
 
     /// <summary>The property words a top or share pattern caught, cut at the first word that ends them.</summary>
     private static (string Phrase, string Extreme)? Property(Match match)
