@@ -111,13 +111,9 @@ public sealed class FetchClient
                 }
 
                 progress?.Report(tally.Progress(window.From, default));
-                var windowProgress = progress is null ? null : new Relay<IngestProgress>(p => progress.Report(tally.Progress(window.From, p)));
                 long? limit = plan.Limit is { } total ? total - tally.Events : null;
                 var spooled = downloads.Has(window);
-                for (var next = i + 1; next <= i + ahead && next < windows.Count; next++)
-                {
-                    downloads.Start(windows[next]);
-                }
+                StartAhead(i);
 
                 if (spooled)
                 {
@@ -134,7 +130,7 @@ public sealed class FetchClient
 
                 var loaded = await settings.RunWindowAsync(
                     window,
-                    ct => LoadWindowAsync(store, staged, plan, window, limit, settings, windowProgress, ct),
+                    ct => LoadWindowAsync(store, staged, plan, window, limit, settings, WindowProgress(tally, window, progress), ct),
                     Retried,
                     cancellationToken).ConfigureAwait(false);
                 tally.WindowDone(window, loaded);

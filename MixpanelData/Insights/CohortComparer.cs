@@ -232,7 +232,6 @@ internal sealed class CohortComparer(InsightSources sources)
         }
 
         var (store, table) = found;
-
         var result = await store.SqlAsync(
             $"SELECT event_name, CAST(event_time AS DATE), distinct_id, count(*) FROM {StoreIdentifiers.Quote(table.Name)} " +
             "WHERE distinct_id IS NOT NULL AND event_time >= ? AND event_time < ? GROUP BY ALL",
@@ -243,15 +242,9 @@ internal sealed class CohortComparer(InsightSources sources)
         long events = 0;
         foreach (var row in result.Rows)
         {
-            var day = row[1] switch
-            {
-                DateOnly d => d,
-                DateTime t => DateOnly.FromDateTime(t),
-                var other => throw new InvalidOperationException($"The store returned {other?.GetType().Name ?? "null"} for a DATE."),
-            };
             var user = (string)row[2]!;
             var count = Convert.ToInt64(row[3], CultureInfo.InvariantCulture);
-            rows.Add(((string)row[0]!, day, user, count));
+            rows.Add(((string)row[0]!, (DateOnly)row[1]!, user, count)); // the store returns a DATE as DateOnly
             users.Add(user);
             events += count;
         }

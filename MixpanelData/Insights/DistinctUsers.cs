@@ -8,8 +8,8 @@ namespace MixpanelData.Insights;
 /// <summary>
 /// The exact number of distinct users who did one event over a range (segmentation can only sum daily uniques): counted
 /// in a fetched table of the local store when one holds every event of the range, else from the Export API stream of
-/// that event alone. The step it records carries the <see cref="StreamEventsRequest"/>
-/// itself, so the figure can be reproduced.
+/// that event alone. The step it records carries the request itself (the <see cref="StoredEventsQuery"/> or the
+/// <see cref="StreamEventsRequest"/>), so the figure can be reproduced.
 /// </summary>
 internal static class DistinctUsers
 {
